@@ -1,0 +1,133 @@
+package dev.chaostesting;
+
+import dev.chaostesting.internal.observe.Codecs;
+import dev.chaostesting.internal.proxy.Addresses;
+import dev.chaostesting.internal.proxy.ProxyServer;
+import dev.chaostesting.internal.recording.Recorder;
+import dev.chaostesting.recording.LiveRecording;
+import dev.chaostesting.recording.RecordingInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A running interception: connect clients to {@link #port()} (or {@link #address()}) instead of the target. Close it
+ * to stop: connections are closed and the recording is completed on disk.
+ */
+public final class RunningInterceptor implements AutoCloseable {
+
+    private final Interceptor config;
+    private final ProxyServer proxy;
+    private final @Nullable Recorder recorder;
+    private volatile boolean closed;
+
+    private RunningInterceptor(Interceptor config, ProxyServer proxy, @Nullable Recorder recorder) {
+        this.config = config;
+        this.proxy = proxy;
+        this.recorder = recorder;
+    }
+
+    static RunningInterceptor start(Interceptor config) throws IOException {
+        Recorder recorder = null;
+        if (config.recording()) {
+            var dir = config.recordingDirectory();
+            if (dir == null) {
+                recorder = Recorder.inMemory(config.redaction());
+            } else {
+                var details = new LinkedHashMap<String, String>();
+                details.put("mode", "proxy");
+                details.put("listen", Addresses.format(config.listenAddress()));
+                details.put("direction", config.direction().wireName());
+                var info = RecordingInfo.started("proxy", Addresses.format(config.target()), details);
+                recorder = Recorder.toDirectory(dir, info, config.redaction());
+            }
+        }
+        var observation = recorder == null
+                ? null
+                : new ProxyServer.Observation(
+                        Codecs.load(),
+                        config.protocol(),
+                        config.maxRecordedBodyBytes(),
+                        config.direction(),
+                        recorder);
+        try {
+            var proxy = ProxyServer.start(new ProxyServer.Settings(
+                    config.listenAddress(), config.target(), config.ioThreads(), config.connectTimeout(), observation));
+            return new RunningInterceptor(config, proxy, recorder);
+        } catch (IOException | RuntimeException e) {
+            if (recorder != null) {
+                recorder.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The port clients connect to. */
+    public int port() {
+        return proxy.localAddress().getPort();
+    }
+
+    /** The address clients connect to. */
+    public InetSocketAddress address() {
+        return proxy.localAddress();
+    }
+
+    /** Where traffic is forwarded. */
+    public InetSocketAddress target() {
+        return proxy.target();
+    }
+
+    /** The configuration this was started from. */
+    public Interceptor config() {
+        return config;
+    }
+
+    /**
+     * The recording, live.
+     *
+     * @throws IllegalStateException when recording is off
+     */
+    public LiveRecording recording() {
+        if (recorder == null) {
+            throw new IllegalStateException("recording is off: configure the interceptor with record() or recordTo(dir)");
+        }
+        return recorder;
+    }
+
+    /** Counters so far. */
+    public InterceptorStats stats() {
+        var s = proxy.stats();
+        return new InterceptorStats(
+                s.connectionsOpened(),
+                s.activeConnections(),
+                s.connectFailures(),
+                s.bytesFromClients(),
+                s.bytesFromServers(),
+                recorder == null ? 0 : recorder.count(),
+                recorder == null ? 0 : recorder.dropped());
+    }
+
+    /** Stops accepting, closes all connections, and completes the recording. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        proxy.close();
+        if (recorder != null) {
+            try {
+                recorder.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RunningInterceptor[" + Addresses.format(address()) + " -> " + Addresses.format(target()) + "]";
+    }
+}

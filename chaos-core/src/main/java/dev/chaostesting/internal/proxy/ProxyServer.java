@@ -1,0 +1,189 @@
+package dev.chaostesting.internal.proxy;
+
+import dev.chaostesting.internal.observe.Codecs;
+import dev.chaostesting.internal.observe.ConnectionObserver;
+import dev.chaostesting.model.Direction;
+import dev.chaostesting.model.Interaction;
+import dev.chaostesting.spi.ConnectionInfo;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A TCP proxy: accepts on one address, connects each client to the target, relays bytes unchanged both ways with
+ * backpressure, half-close and reset propagation, and lets a {@link ConnectionObserver} watch each connection.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    /** How a proxy listens and where it forwards. */
+    public record Settings(
+            InetSocketAddress listen,
+            InetSocketAddress target,
+            int ioThreads,
+            Duration connectTimeout,
+            @Nullable Observation observation) {}
+
+    /** What to record of the traffic; absent when recording is off. */
+    public record Observation(
+            Codecs codecs,
+            @Nullable String protocol,
+            int maxBodyBytes,
+            Direction direction,
+            Consumer<Interaction.Builder> sink) {}
+
+    /** Per-connection write buffer bounds: above the high mark the other side stops being read. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final Settings settings;
+    private final Transport transport;
+    private final EventLoopGroup group;
+    private final ChannelGroup channels = new DefaultChannelGroup("chaos-proxy", GlobalEventExecutor.INSTANCE);
+    private final ProxyStats stats = new ProxyStats();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final Channel serverChannel;
+
+    private ProxyServer(Settings settings) throws IOException {
+        this.settings = settings;
+        this.transport = Transport.best();
+        this.group = transport.newGroup(settings.ioThreads(), "chaos-proxy");
+        var bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ch.pipeline().addLast("accept", new Acceptor());
+                    }
+                });
+        try {
+            this.serverChannel = bootstrap.bind(settings.listen()).syncUninterruptibly().channel();
+        } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IOException("cannot listen on " + Addresses.format(settings.listen()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static ProxyServer start(Settings settings) throws IOException {
+        return new ProxyServer(settings);
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    public InetSocketAddress target() {
+        return settings.target();
+    }
+
+    public ProxyStats stats() {
+        return stats;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Stops accepting, closes every proxied connection and releases the threads. */
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+
+    /** Opens the connection to the target for each accepted client, then hands both to relays. */
+    private final class Acceptor extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            stats.connectionsOpened.increment();
+            var client = ctx.channel();
+            client.closeFuture().addListener(f -> stats.connectionsClosed.increment());
+            var id = "c" + connectionIds.incrementAndGet();
+            var observer = observer(id, (InetSocketAddress) client.remoteAddress());
+            var connection = new ProxiedConnection(client, observer, stats);
+            long startedAt = ConnectionObserver.nowMicros();
+            new Bootstrap()
+                    .group(client.eventLoop())
+                    .channel(transport.clientChannel())
+                    .option(ChannelOption.AUTO_READ, false)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                    .handler(new Relay(connection, dev.chaostesting.spi.Side.SERVER))
+                    .connect(settings.target())
+                    .addListener((ChannelFutureListener) f -> {
+                        if (f.isSuccess()) {
+                            channels.add(f.channel());
+                            connection.connected(f.channel());
+                            ctx.pipeline().replace(this, "relay", new Relay(connection, dev.chaostesting.spi.Side.CLIENT));
+                            client.config().setAutoRead(true);
+                            f.channel().config().setAutoRead(true);
+                        } else {
+                            stats.connectFailures.increment();
+                            recordConnectFailure(id, client, startedAt, f.cause());
+                            client.close();
+                        }
+                    });
+        }
+
+        private @Nullable ConnectionObserver observer(String id, InetSocketAddress clientAddress) {
+            var observation = settings.observation();
+            if (observation == null) {
+                return null;
+            }
+            var info = new ConnectionInfo(
+                    id,
+                    Addresses.format(clientAddress),
+                    Addresses.format(settings.target()),
+                    settings.target().getPort(),
+                    observation.direction());
+            return new ConnectionObserver(
+                    info, observation.codecs(), observation.protocol(), observation.maxBodyBytes(), observation.sink());
+        }
+
+        private void recordConnectFailure(String id, Channel client, long startedAt, Throwable cause) {
+            var observation = settings.observation();
+            if (observation == null) {
+                return;
+            }
+            var reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            observation
+                    .sink()
+                    .accept(Interaction.builder()
+                            .protocol(observation.protocol() == null ? Codecs.RAW_TCP : observation.protocol())
+                            .direction(observation.direction())
+                            .connection(id)
+                            .client(Addresses.format((InetSocketAddress) client.remoteAddress()))
+                            .server(Addresses.format(settings.target()))
+                            .startedAt(ConnectionObserver.toInstant(startedAt))
+                            .durationMicros(ConnectionObserver.nowMicros() - startedAt)
+                            .error("connect to " + Addresses.format(settings.target()) + " failed: " + reason));
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.chaostesting.internal.recording;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** The one configured Jackson mapper used for recordings and exports. */
+public final class Json {
+
+    /** Long bodies are written as one string; the default cap of 20 M characters would refuse large recordings. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .build();
+
+    static {
+        MAPPER.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(Integer.MAX_VALUE)
+                        .maxDocumentLength(-1)
+                        .build());
+    }
+
+    private Json() {}
+}
