@@ -86,7 +86,7 @@ public final class HarReader {
             Interaction interaction;
             try {
                 interaction = HarEntryReader.read(entry, index);
-            } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+            } catch (IllegalArgumentException e) {
                 // the model's own checks (status range, body size...) reject what the entry says; name the entry
                 throw new IOException(name + ": log.entries[" + index + "]: " + e.getMessage(), e);
             }

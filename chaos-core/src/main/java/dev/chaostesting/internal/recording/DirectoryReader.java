@@ -7,7 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.BufferedReader;
 import java.util.Collections;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -38,6 +42,10 @@ public final class DirectoryReader {
         }
     }
 
+    /**
+     * The interactions of all segments, lazily. Not {@code flatMap}: its iterator buffers a whole inner stream, which
+     * would load a whole segment into memory.
+     */
     public static Stream<Interaction> stream(Path directory) {
         List<Path> segments;
         try {
@@ -45,25 +53,58 @@ public final class DirectoryReader {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return segments.stream().flatMap(DirectoryReader::streamSegment);
+        var iterator = new SegmentIterator(segments);
+        return StreamSupport.stream(
+                        Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(iterator::close);
     }
 
-    private static Stream<Interaction> streamSegment(Path segment) {
-        try {
-            var reader = Files.newBufferedReader(segment, StandardCharsets.UTF_8);
-            var iterator = new JsonLinesReader(reader, segment.toString());
-            return StreamSupport.stream(
-                            Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED | Spliterator.NONNULL),
-                            false)
-                    .onClose(() -> {
-                        try {
-                            reader.close();
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static final class SegmentIterator implements Iterator<Interaction> {
+        private final Iterator<Path> segments;
+        private @Nullable BufferedReader reader;
+        private @Nullable JsonLinesReader lines;
+
+        SegmentIterator(List<Path> segments) {
+            this.segments = segments.iterator();
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (lines == null || !lines.hasNext()) {
+                close();
+                if (!segments.hasNext()) {
+                    return false;
+                }
+                var segment = segments.next();
+                try {
+                    reader = Files.newBufferedReader(segment, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                lines = new JsonLinesReader(reader, segment.toString());
+            }
+            return true;
+        }
+
+        @Override
+        public Interaction next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return lines.next();
+        }
+
+        void close() {
+            if (reader != null) {
+                try {
+                    reader.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    reader = null;
+                    lines = null;
+                }
+            }
         }
     }
 }

@@ -95,7 +95,7 @@ public final class DirectoryWriter implements AutoCloseable {
         var path = directory.resolve(String.format("%s%06d.jsonl", SEGMENT_PREFIX, segmentNumber));
         var file = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         out = new CountingStream(new BufferedOutputStream(file, 1 << 16));
-        generator = Json.MAPPER.getFactory().createGenerator(out);
+        generator = Json.lineGenerator(out);
         written = 0;
     }
 

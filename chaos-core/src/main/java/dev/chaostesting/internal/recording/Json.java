@@ -22,4 +22,11 @@ public final class Json {
     }
 
     private Json() {}
+
+    /** A generator for JSON Lines: no separator between root values, the caller writes the newlines. */
+    public static JsonGenerator lineGenerator(java.io.OutputStream out) throws java.io.IOException {
+        var generator = MAPPER.getFactory().createGenerator(out);
+        generator.setRootValueSeparator(null);
+        return generator;
+    }
 }

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.zip.GZIPInputStream;
 
@@ -120,7 +121,7 @@ final class TestClient {
 
         @Override
         public String toString() {
-            return status + " " + new String(body, java.nio.charset.StandardCharsets.UTF_8);
+            return status + " " + new String(body, StandardCharsets.UTF_8);
         }
     }
 }
