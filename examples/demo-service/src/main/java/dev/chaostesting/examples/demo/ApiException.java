@@ -29,7 +29,8 @@ final class ApiException extends RuntimeException {
 
     static ApiException unauthorized(String message, boolean tokenPresented) {
         // RFC 6750: tell a client that sent a token that the token itself is the problem.
-        var challenge = tokenPresented ? "Bearer realm=\"bookshop\", error=\"invalid_token\"" : "Bearer realm=\"bookshop\"";
+        var challenge =
+                tokenPresented ? "Bearer realm=\"bookshop\", error=\"invalid_token\"" : "Bearer realm=\"bookshop\"";
         return new ApiException(Response.json(401, Json.error(message)).withHeader("WWW-Authenticate", challenge));
     }
 
@@ -38,11 +39,13 @@ final class ApiException extends RuntimeException {
     }
 
     static ApiException noRoute(String path) {
-        return new ApiException(Response.json(404, Json.error("no such endpoint").put("path", path)));
+        return new ApiException(
+                Response.json(404, Json.error("no such endpoint").put("path", path)));
     }
 
     static ApiException methodNotAllowed(String allow) {
-        return new ApiException(Response.json(405, Json.error("method not allowed")).withHeader("Allow", allow));
+        return new ApiException(
+                Response.json(405, Json.error("method not allowed")).withHeader("Allow", allow));
     }
 
     static ApiException conflict(String message, String existingId) {

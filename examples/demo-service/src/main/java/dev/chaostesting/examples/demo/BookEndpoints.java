@@ -135,7 +135,8 @@ final class BookEndpoints {
             return null;
         }
         if (!node.isTextual() || node.textValue().length() > MAX_COMMENT) {
-            throw ApiException.badRequest("comment must be a string of at most " + MAX_COMMENT + " characters", "comment");
+            throw ApiException.badRequest(
+                    "comment must be a string of at most " + MAX_COMMENT + " characters", "comment");
         }
         return node.textValue();
     }

@@ -93,8 +93,8 @@ final class BookStore {
         if (holder != null && !holder.equals(id)) {
             throw new DuplicateBookException(holder);
         }
-        var updated = new Book(
-                id, input.title(), input.author(), input.year(), input.tags(), current.createdAt(), tick());
+        var updated =
+                new Book(id, input.title(), input.author(), input.year(), input.tags(), current.createdAt(), tick());
         if (persist) {
             idByKey.remove(key(current.title(), current.author()));
             idByKey.put(key, id);

@@ -77,7 +77,9 @@ final class BookshopHandler implements HttpHandler {
             request.allow("POST");
             return login(request);
         }
-        if (segments.size() >= 2 && segments.get(0).equals("api") && segments.get(1).equals("books")) {
+        if (segments.size() >= 2
+                && segments.get(0).equals("api")
+                && segments.get(1).equals("books")) {
             // Before routing further, so probing for ids or methods reveals nothing without a token.
             authenticate(request);
             return books.handle(request, segments.subList(2, segments.size()));

@@ -132,7 +132,9 @@ public final class DemoService implements AutoCloseable {
                 Clock.systemUTC(),
                 options.bug(),
                 options.latency(),
-                status -> statusCounts.computeIfAbsent(status, s -> new LongAdder()).increment());
+                status -> statusCounts
+                        .computeIfAbsent(status, s -> new LongAdder())
+                        .increment());
         var server = HttpServer.create(address, BACKLOG);
         var executor = Executors.newFixedThreadPool(
                 options.threads(), threadFactory(server.getAddress().getPort()));

@@ -72,8 +72,8 @@ public final class DemoTraffic {
 
     private record Reply(int status, HttpHeaders headers, JsonNode json) {}
 
-    /** A created book: its id, and the Location the server gave for it. */
-    private record Created(String id, String location) {}
+    /** A created book: what was sent, the id the server gave it, and the Location it named. */
+    private record Created(Seed seed, String id, String location) {}
 
     private final HttpClient client;
     private final String base;
@@ -104,8 +104,14 @@ public final class DemoTraffic {
 
     private Summary drive() throws IOException, InterruptedException {
         request("GET", "/health").anonymous().expect(200);
-        request("POST", "/api/login").anonymous().json(credentials("alice", "not-the-password")).expect(401);
-        var login = request("POST", "/api/login").anonymous().json(credentials("alice", "wonderland")).expect(200);
+        request("POST", "/api/login")
+                .anonymous()
+                .json(credentials("alice", "not-the-password"))
+                .expect(401);
+        var login = request("POST", "/api/login")
+                .anonymous()
+                .json(credentials("alice", "wonderland"))
+                .expect(200);
         token = login.json().path("token").asText(null);
         if (token == null) {
             unexpected.add("POST /api/login: no token in the response, stopping");
@@ -132,11 +138,13 @@ public final class DemoTraffic {
                 .as("GET /api/books?author=...&limit=2&offset=0")
                 .expect(200);
 
-        for (var i = 0; i < created.size(); i++) {
-            var book = request("GET", created.get(i).location()).as("GET /api/books/{id}").expect(200);
-            var title = book.json().path("title").asText(null);
-            if (!SEEDS.get(i).title().equals(title)) {
-                unexpected.add("GET /api/books/{id}: expected title '" + SEEDS.get(i).title() + "', got " + title);
+        for (var book : created) {
+            var fetched =
+                    request("GET", book.location()).as("GET /api/books/{id}").expect(200);
+            var title = fetched.json().path("title").asText(null);
+            if (!book.seed().title().equals(title)) {
+                unexpected.add(
+                        "GET /api/books/{id}: expected title '" + book.seed().title() + "', got " + title);
             }
         }
         if (created.size() < 3) {
@@ -145,16 +153,24 @@ public final class DemoTraffic {
         }
 
         var first = created.get(0);
-        var revised = SEEDS.get(0).json().put("year", 1970);
+        var revised = first.seed().json().put("year", 1970);
         revised.putArray("tags").add("science-fiction").add("classic").add("hugo-award");
-        request("PUT", "/api/books/" + first.id()).as("PUT /api/books/{id}").json(revised).expect(200);
-        var reread = request("GET", "/api/books/" + first.id()).as("GET /api/books/{id}").expect(200);
+        request("PUT", "/api/books/" + first.id())
+                .as("PUT /api/books/{id}")
+                .json(revised)
+                .expect(200);
+        var reread = request("GET", "/api/books/" + first.id())
+                .as("GET /api/books/{id}")
+                .expect(200);
         if (reread.json().path("year").asInt() != 1970) {
             unexpected.add("PUT /api/books/{id}: change was not stored");
         }
         var patch = Json.object();
         patch.putArray("tags").add("fantasy").add("earthsea");
-        request("PATCH", "/api/books/" + created.get(1).id()).as("PATCH /api/books/{id}").json(patch).expect(200);
+        request("PATCH", "/api/books/" + created.get(1).id())
+                .as("PATCH /api/books/{id}")
+                .json(patch)
+                .expect(200);
 
         review(first, 5, "Still the best thought experiment in the genre.");
         review(first, 4, "Slow start, unforgettable ending.");
@@ -164,12 +180,18 @@ public final class DemoTraffic {
                 .expect(200);
 
         var doomed = created.remove(created.size() - 1);
-        request("DELETE", "/api/books/" + doomed.id()).as("DELETE /api/books/{id}").expect(204);
-        request("GET", "/api/books/" + doomed.id()).as("GET /api/books/{id} (deleted)").expect(404);
+        request("DELETE", "/api/books/" + doomed.id())
+                .as("DELETE /api/books/{id}")
+                .expect(204);
+        request("GET", "/api/books/" + doomed.id())
+                .as("GET /api/books/{id} (deleted)")
+                .expect(404);
         request("GET", "/health").anonymous().expect(200);
 
         for (var book : created) {
-            request("DELETE", "/api/books/" + book.id()).as("DELETE /api/books/{id}").expect(204);
+            request("DELETE", "/api/books/" + book.id())
+                    .as("DELETE /api/books/{id}")
+                    .expect(204);
         }
         return summary();
     }
@@ -182,7 +204,7 @@ public final class DemoTraffic {
             unexpected.add("POST /api/books: expected a Location naming the new id, got " + location + " for " + id);
         }
         if (id != null) {
-            created.add(new Created(id, location != null ? location : "/api/books/" + id));
+            created.add(new Created(seed, id, location != null ? location : "/api/books/" + id));
         }
     }
 
@@ -296,5 +318,4 @@ public final class DemoTraffic {
             System.exit(1);
         }
     }
-
 }

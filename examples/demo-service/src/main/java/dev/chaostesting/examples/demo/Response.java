@@ -1,6 +1,7 @@
 package dev.chaostesting.examples.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ import java.util.Map;
  */
 record Response(int status, JsonNode body, Map<String, String> headers, boolean chunkWhenLarge) {
     Response {
-        headers = Map.copyOf(headers);
+        headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     }
 
     static Response json(int status, JsonNode body) {

@@ -26,8 +26,9 @@ final class ResponseWriter {
     /**
      * IMF-fixdate (RFC 9110): a two-digit day, which {@link DateTimeFormatter#RFC_1123_DATE_TIME} does not guarantee.
      */
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     private ResponseWriter() {}
 

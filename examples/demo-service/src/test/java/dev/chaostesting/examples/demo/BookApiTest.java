@@ -62,7 +62,8 @@ class BookApiTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.json().get("token").asText()).hasSizeGreaterThanOrEqualTo(32);
         var expiresAt = Instant.parse(reply.json().get("expiresAt").asText());
-        assertThat(expiresAt).isBetween(Instant.now().plusSeconds(3500), Instant.now().plusSeconds(3700));
+        assertThat(expiresAt)
+                .isBetween(Instant.now().plusSeconds(3500), Instant.now().plusSeconds(3700));
         assertThat(reply.header("Cache-Control")).isEqualTo("no-store");
     }
 
@@ -87,7 +88,10 @@ class BookApiTest {
 
     @Test
     void bookEndpointsRequireABearerToken() {
-        var id = client.loggedIn().createBook("Dune", "Frank Herbert", 1965).get("id").asText();
+        var id = client.loggedIn()
+                .createBook("Dune", "Frank Herbert", 1965)
+                .get("id")
+                .asText();
         var anonymous = new TestClient(service.baseUri());
 
         for (var path : new String[] {"/api/books", "/api/books/" + id, "/api/books/" + id + "/reviews"}) {
@@ -95,14 +99,18 @@ class BookApiTest {
             assertThat(reply.status()).as(path).isEqualTo(401);
             assertThat(reply.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"bookshop\"");
         }
-        assertThat(anonymous.send("POST", "/api/books", TestClient.bookJson("X", "Y", 2000)).status())
+        assertThat(anonymous
+                        .send("POST", "/api/books", TestClient.bookJson("X", "Y", 2000))
+                        .status())
                 .isEqualTo(401);
         assertThat(anonymous.delete("/api/books/" + id).status()).isEqualTo(401);
 
         var forged = anonymous.get("/api/books", "Authorization", "Bearer not-a-token");
         assertThat(forged.status()).isEqualTo(401);
         assertThat(forged.header("WWW-Authenticate")).contains("error=\"invalid_token\"");
-        assertThat(anonymous.get("/api/books", "Authorization", "Basic YWxpY2U6d29uZGVybGFuZA==").status())
+        assertThat(anonymous
+                        .get("/api/books", "Authorization", "Basic YWxpY2U6d29uZGVybGFuZA==")
+                        .status())
                 .isEqualTo(401);
         assertThat(client.get("/api/books/" + id).status()).isEqualTo(200);
     }
@@ -123,7 +131,8 @@ class BookApiTest {
         assertThat(book.get("title").asText()).isEqualTo("Dune");
         assertThat(book.get("year").asInt()).isEqualTo(1965);
         assertThat(book.get("tags")).hasSize(2);
-        assertThat(book.get("createdAt").asText()).isEqualTo(book.get("updatedAt").asText());
+        assertThat(book.get("createdAt").asText())
+                .isEqualTo(book.get("updatedAt").asText());
 
         var fetched = client.get("/api/books/" + id);
         assertThat(fetched.status()).isEqualTo(200);
@@ -153,7 +162,8 @@ class BookApiTest {
         assertThat(gone.json().get("error").asText()).isEqualTo("book not found");
         assertThat(gone.json().get("id").asText()).isEqualTo(id);
         assertThat(client.delete("/api/books/" + id).status()).isEqualTo(404);
-        assertThat(client.send("PUT", "/api/books/" + id, TestClient.bookJson("A", "B", 2000)).status())
+        assertThat(client.send("PUT", "/api/books/" + id, TestClient.bookJson("A", "B", 2000))
+                        .status())
                 .isEqualTo(404);
     }
 
@@ -222,18 +232,21 @@ class BookApiTest {
         assertThat(all.get("items")).hasSize(6);
         assertThat(all.get("items").get(0).get("title").asText()).isEqualTo("Discworld 1");
 
-        var page = client.get("/api/books?author=terry+pratchett&limit=2&offset=2").json();
+        var page =
+                client.get("/api/books?author=terry+pratchett&limit=2&offset=2").json();
         assertThat(page.get("total").asInt()).isEqualTo(5);
         assertThat(page.get("offset").asInt()).isEqualTo(2);
         assertThat(page.get("limit").asInt()).isEqualTo(2);
-        assertThat(page.get("items")).extracting(book -> book.get("title").asText())
+        assertThat(page.get("items"))
+                .extracting(book -> book.get("title").asText())
                 .containsExactly("Discworld 3", "Discworld 4");
         assertThat(client.get("/api/books?offset=10").json().get("items")).isEmpty();
 
         var badLimit = client.get("/api/books?limit=0");
         assertThat(badLimit.status()).isEqualTo(400);
         assertThat(badLimit.json().get("field").asText()).isEqualTo("limit");
-        assertThat(client.get("/api/books?offset=-1").json().get("field").asText()).isEqualTo("offset");
+        assertThat(client.get("/api/books?offset=-1").json().get("field").asText())
+                .isEqualTo("offset");
     }
 
     @Test
@@ -247,15 +260,22 @@ class BookApiTest {
 
         assertThat(first.status()).isEqualTo(201);
         assertThat(first.json().get("id").isIntegralNumber()).isTrue();
-        assertThat(second.json().get("id").asLong()).isGreaterThan(first.json().get("id").asLong());
+        assertThat(second.json().get("id").asLong())
+                .isGreaterThan(first.json().get("id").asLong());
         assertThat(second.json().get("comment").isNull()).isTrue();
         var list = client.get(path).json();
         assertThat(list.get("total").asInt()).isEqualTo(2);
         assertThat(list.get("items").get(0).get("comment").asText()).isEqualTo("Spice!");
 
-        assertThat(client.send("POST", path, "{\"rating\":6}").json().get("field").asText())
+        assertThat(client.send("POST", path, "{\"rating\":6}")
+                        .json()
+                        .get("field")
+                        .asText())
                 .isEqualTo("rating");
-        assertThat(client.send("POST", path, "{\"rating\":4,\"comment\":5}").json().get("field").asText())
+        assertThat(client.send("POST", path, "{\"rating\":4,\"comment\":5}")
+                        .json()
+                        .get("field")
+                        .asText())
                 .isEqualTo("comment");
         var missing = "/api/books/" + UUID.randomUUID() + "/reviews";
         assertThat(client.send("POST", missing, "{\"rating\":4}").status()).isEqualTo(404);

@@ -29,7 +29,8 @@ class BugSwitchTest {
             assertThat(created.status()).isEqualTo(201);
             assertThat(client.get("/api/books/" + id).json().has("title")).isTrue();
             client.send("PUT", "/api/books/" + id, TestClient.bookJson("Dune", "Frank Herbert", 1966));
-            assertThat(client.get("/api/books/" + id).json().get("year").asInt()).isEqualTo(1966);
+            assertThat(client.get("/api/books/" + id).json().get("year").asInt())
+                    .isEqualTo(1966);
         }
     }
 
@@ -44,7 +45,12 @@ class BugSwitchTest {
             assertThat(book.has("title")).isFalse();
             assertThat(book.get("name").asText()).isEqualTo("Dune");
             // Only the documented endpoint regresses; the listing still uses "title".
-            assertThat(client.get("/api/books").json().get("items").get(0).get("title").asText())
+            assertThat(client.get("/api/books")
+                            .json()
+                            .get("items")
+                            .get(0)
+                            .get("title")
+                            .asText())
                     .isEqualTo("Dune");
         }
     }
@@ -73,10 +79,12 @@ class BugSwitchTest {
 
             assertThat(put.status()).isEqualTo(200);
             assertThat(put.json().get("year").asInt()).isEqualTo(1966);
-            assertThat(client.get("/api/books/" + id).json().get("year").asInt()).isEqualTo(1965);
+            assertThat(client.get("/api/books/" + id).json().get("year").asInt())
+                    .isEqualTo(1965);
             // PATCH is not affected, which keeps the regression specific to one endpoint.
             client.send("PATCH", "/api/books/" + id, "{\"year\":1967}");
-            assertThat(client.get("/api/books/" + id).json().get("year").asInt()).isEqualTo(1967);
+            assertThat(client.get("/api/books/" + id).json().get("year").asInt())
+                    .isEqualTo(1967);
         }
     }
 
@@ -84,7 +92,8 @@ class BugSwitchTest {
     @CsvSource({"wrong_field, WRONG_FIELD", "WRONG_STATUS, WRONG_STATUS", "lost-write, LOST_WRITE", "' none ', NONE"})
     void bugIsParsedFromTheEnvironmentValue(String value, Bug expected) {
         assertThat(Bug.parse(value)).isEqualTo(expected);
-        assertThat(DemoService.Options.fromEnvironment(Map.of("DEMO_BUG", value)).bug())
+        assertThat(DemoService.Options.fromEnvironment(Map.of("DEMO_BUG", value))
+                        .bug())
                 .isEqualTo(expected);
     }
 
@@ -96,7 +105,8 @@ class BugSwitchTest {
         assertThatThrownBy(() -> Bug.parse("off_by_one"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("wrong_field, wrong_status, lost_write");
-        assertThat(DemoService.Options.fromEnvironment(Map.of("DEMO_LATENCY_MS", "25")).latency())
+        assertThat(DemoService.Options.fromEnvironment(Map.of("DEMO_LATENCY_MS", "25"))
+                        .latency())
                 .isEqualTo(Duration.ofMillis(25));
         assertThatThrownBy(() -> DemoService.Options.fromEnvironment(Map.of("DEMO_LATENCY_MS", "soon")))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -1,7 +1,7 @@
 package dev.chaostesting.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,7 +33,9 @@ class DemoTrafficTest {
             assertThat(summary.clean()).isTrue();
             assertThat(summary.byStatus()).containsExactlyInAnyOrderEntriesOf(EXPECTED);
             assertThat(summary.requests()).isEqualTo(36);
-            assertThat(summary.byStatus().values().stream().mapToInt(Integer::intValue).sum())
+            assertThat(summary.byStatus().values().stream()
+                            .mapToInt(Integer::intValue)
+                            .sum())
                     .isEqualTo(summary.requests());
             assertThat(summary.count(201)).isEqualTo(9);
             assertThat(summary.count(500)).isZero();
@@ -84,7 +86,6 @@ class DemoTrafficTest {
         }
         var closed = URI.create("http://127.0.0.1:" + port);
 
-        assertThatThrownBy(() -> DemoTraffic.run(closed))
-                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> DemoTraffic.run(closed)).isInstanceOf(IOException.class);
     }
 }

@@ -52,7 +52,11 @@ class EncodingTest {
     void largeSingleResourceIsGzippedWithAContentLength() {
         var tags = new StringBuilder();
         for (var i = 0; i < BookInput.MAX_TAGS; i++) {
-            tags.append(i == 0 ? "" : ",").append("\"tag-").append("x".repeat(30)).append(i).append('"');
+            tags.append(i == 0 ? "" : ",")
+                    .append("\"tag-")
+                    .append("x".repeat(30))
+                    .append(i)
+                    .append('"');
         }
         var body = "{\"title\":\"" + "T".repeat(BookInput.MAX_TITLE) + "\",\"author\":\"A\",\"year\":2000,\"tags\":["
                 + tags + "]}";
@@ -120,7 +124,9 @@ class EncodingTest {
             var headers = new LinkedHashMap<String, String>();
             for (var line = line(in); !line.isEmpty(); line = line(in)) {
                 var colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).strip().toLowerCase(Locale.ROOT), line.substring(colon + 1).strip());
+                headers.put(
+                        line.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).strip());
             }
             if ("chunked".equals(headers.get("transfer-encoding"))) {
                 var body = new ByteArrayOutputStream();

@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.zip.GZIPInputStream;
@@ -57,9 +57,7 @@ final class TestClient {
                 .timeout(Duration.ofSeconds(5))
                 .method(
                         method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(body));
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         var contentTypeGiven = false;
         var authorizationGiven = false;
         for (var i = 0; i < headers.length; i += 2) {
@@ -94,7 +92,10 @@ final class TestClient {
     }
 
     static String bookJson(String title, String author, int year) {
-        var node = MAPPER.createObjectNode().put("title", title).put("author", author).put("year", year);
+        var node = MAPPER.createObjectNode()
+                .put("title", title)
+                .put("author", author)
+                .put("year", year);
         node.putArray("tags").add("test");
         return node.toString();
     }
