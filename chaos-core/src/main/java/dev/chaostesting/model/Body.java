@@ -76,6 +76,11 @@ public record Body(byte[] bytes, long size, boolean truncated, @Nullable String 
         return utf8(bytes) != null;
     }
 
+    /** The recorded bytes decoded as UTF-8, or null when they are not valid UTF-8 (decodes once). */
+    public @Nullable String textIfValid() {
+        return utf8(bytes);
+    }
+
     /** The recorded bytes as UTF-8, with invalid sequences replaced. */
     public String text() {
         return new String(bytes, StandardCharsets.UTF_8);

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param client the client's address as {@code host:port} ({@code [v6]:port} for IPv6)
  * @param server the server's address as {@code host:port}
  * @param startedAt when the first byte of the request was seen
- * @param timeToFirstByteMicros from the first request byte to the first response byte, or -1 with no response
+ * @param timeToFirstByteMicros from the first request byte to the first response byte, or -1 with no response (or
+ *     when unknown, e.g. imported from a file that does not say)
  * @param durationMicros from the first request byte to the last response byte (or to the end of the exchange)
  * @param requestBytes bytes the client sent for this exchange, on the wire
  * @param responseBytes bytes the server sent for this exchange, on the wire

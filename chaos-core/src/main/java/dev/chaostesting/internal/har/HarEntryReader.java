@@ -74,7 +74,8 @@ final class HarEntryReader {
         if (urlText == null || urlText.isBlank()) {
             throw new IllegalArgumentException("request has no url");
         }
-        var url = HarHttp.parseUrl(urlText.trim());
+        // our own URLs are parsed as written: a target may end in spaces, and the writer checked it against this
+        var url = HarHttp.parseUrl(ours ? urlText : urlText.trim());
         var request = request(requestNode, method, url);
 
         var responseNode = entry.path("response");
@@ -98,13 +99,12 @@ final class HarEntryReader {
             chaos.path("attributes").properties().forEach(e -> b.attribute(e.getKey(), e.getValue().asText()));
         } else {
             b.requestBytes(nonNegative(requestNode, "headersSize") + nonNegative(requestNode, "bodySize"));
+            // Chrome's _transferSize is what came over the network; headersSize + bodySize is the spec's estimate
             long transferSize = responseNode.path("_transferSize").asLong(-1);
-            b.responseBytes(
-                    response == null
-                            ? 0
-                            : transferSize >= 0
-                                    ? transferSize
-                                    : nonNegative(responseNode, "headersSize") + nonNegative(responseNode, "bodySize"));
+            long responseBytes = transferSize >= 0
+                    ? transferSize
+                    : nonNegative(responseNode, "headersSize") + nonNegative(responseNode, "bodySize");
+            b.responseBytes(response == null ? 0 : responseBytes);
         }
         return b.build();
     }

@@ -38,7 +38,11 @@ public final class HarReader {
         var reader = new HarReader(name, sink);
         try (var p = Json.MAPPER.createParser(in)) {
             p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
-            if (p.nextToken() == JsonToken.START_OBJECT) {
+            var first = p.nextToken();
+            if (first == null) {
+                throw new IOException(name + " is not a HAR file: it is empty");
+            }
+            if (first == JsonToken.START_OBJECT) {
                 reader.root(p);
             }
         } catch (JsonProcessingException e) {

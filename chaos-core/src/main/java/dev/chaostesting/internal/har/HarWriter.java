@@ -106,7 +106,7 @@ public final class HarWriter {
         if (target.startsWith("http://") || target.startsWith("https://")) {
             return target; // absolute-form, as sent to a forward proxy
         }
-        var host = request.headers().first("Host").orElse(i.server());
+        var host = request.headers().first("Host").filter(h -> !h.isBlank()).orElse(i.server());
         if (host.isEmpty()) {
             host = "localhost";
         }

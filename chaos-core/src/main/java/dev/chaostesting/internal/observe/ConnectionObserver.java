@@ -36,6 +36,8 @@ public final class ConnectionObserver {
     private @Nullable Side firstSide;
     private final List<Chunk> sniffed = new ArrayList<>();
     private int sniffedFirstSideBytes;
+    /** When the bytes or end being handled now were seen: what handed-back bytes are stamped with on fail-open. */
+    private long currentMicros;
 
     /**
      * @param forcedProtocol a codec name, or {@code tcp}, to skip detection; null to detect
@@ -72,6 +74,7 @@ public final class ConnectionObserver {
         if (!data.hasRemaining()) {
             return;
         }
+        currentMicros = atMicros;
         if (decoder == null) {
             sniff(side, data, atMicros);
             return;
@@ -85,6 +88,7 @@ public final class ConnectionObserver {
     }
 
     public void onEnd(Side side, boolean reset, long atMicros) {
+        currentMicros = atMicros;
         if (decoder == null) {
             decide(null);
         }
@@ -93,6 +97,10 @@ public final class ConnectionObserver {
             d.onEnd(side, reset, atMicros);
         } catch (RuntimeException e) {
             decoderFailed(d, e);
+        }
+        if (decoder != d) {
+            // The decoder gave up while handling the end: the raw recorder needs the end too, or it keeps its bytes.
+            decoder.onEnd(side, reset, atMicros);
         }
     }
 
@@ -219,9 +227,8 @@ public final class ConnectionObserver {
             failedOpen = true;
             use(null, reason);
             var raw = decoder;
-            long now = nowMicros();
-            raw.onData(Side.CLIENT, unparsedClient, now);
-            raw.onData(Side.SERVER, unparsedServer, now);
+            raw.onData(Side.CLIENT, unparsedClient, currentMicros);
+            raw.onData(Side.SERVER, unparsedServer, currentMicros);
         }
     }
 

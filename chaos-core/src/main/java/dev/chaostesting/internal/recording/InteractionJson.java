@@ -117,12 +117,12 @@ public final class InteractionJson {
 
     private static void writeBody(Body body, JsonGenerator g) throws IOException {
         g.writeStartObject();
-        var bytes = body.bytes();
-        if (body.isText()) {
-            g.writeStringField("text", body.text());
+        var text = body.textIfValid();
+        if (text != null) {
+            g.writeStringField("text", text);
         } else {
             g.writeFieldName("base64");
-            g.writeBinary(bytes);
+            g.writeBinary(body.bytes());
         }
         g.writeNumberField("size", body.size());
         if (body.truncated()) {

@@ -272,7 +272,7 @@ class HarRoundTripTest {
         list.add(base(list, "c4")
                 .request(HttpRequest.builder()
                         .method("HEAD")
-                        .target("/")
+                        .target("/docs/a b ")
                         .headers(Headers.of("Host", "shop.local"))
                         .build())
                 .response(HttpResponse.builder()

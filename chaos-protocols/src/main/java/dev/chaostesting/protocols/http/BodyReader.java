@@ -74,8 +74,8 @@ final class BodyReader {
                         return false;
                     }
                     if (n == LineBuffer.TOO_LONG) {
-                        throw new MalformedHttpException("chunk size line: " + chunkLine.length()
-                                + " bytes so far (expected: <= " + Limits.MAX_CHUNK_LINE + ")");
+                        throw new MalformedHttpException("chunk size line: over " + Limits.MAX_CHUNK_LINE
+                                + " bytes (expected: <= " + Limits.MAX_CHUNK_LINE + ")");
                     }
                     chunkSize = chunkSize(chunkLine.array(), chunkLine.lineOffset(), chunkLine.lineOffset() + n);
                     chunkLine.clear();

@@ -25,7 +25,9 @@ final class BodyRecorder {
         this.wire = new BodyCollector(maxBytes);
         var format = Inflation.formatOf(contentEncoding);
         this.inflation = format == null ? null : new Inflation(format, maxBytes);
-        this.encoding = format == null || contentEncoding == null ? null : contentEncoding.trim().toLowerCase(Locale.ROOT);
+        this.encoding = format == null || contentEncoding == null
+                ? null
+                : contentEncoding.trim().toLowerCase(Locale.ROOT);
     }
 
     /** Records the content's remaining bytes; the position is unchanged. */

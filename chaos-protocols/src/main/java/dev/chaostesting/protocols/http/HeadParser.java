@@ -58,8 +58,8 @@ final class HeadParser {
                     return false;
                 }
                 if (n == LineBuffer.TOO_LONG) {
-                    throw new MalformedHttpException(kind.startLine + ": " + lines.length() + " bytes so far (expected: <= "
-                            + Limits.MAX_START_LINE + ")");
+                    throw new MalformedHttpException(kind.startLine + ": over " + Limits.MAX_START_LINE
+                            + " bytes (expected: <= " + Limits.MAX_START_LINE + ")");
                 }
                 // Empty lines before a start line are skipped, as RFC 9112 section 2.2 recommends for requests.
                 if (n > 0) {
@@ -79,8 +79,8 @@ final class HeadParser {
                     return false;
                 }
                 if (n == LineBuffer.TOO_LONG) {
-                    throw new MalformedHttpException(kind.field + " section: " + (lines.length() - sectionStart)
-                            + " bytes so far (expected: <= " + Limits.MAX_FIELD_SECTION + ")");
+                    throw new MalformedHttpException(kind.field + " section: over " + Limits.MAX_FIELD_SECTION
+                            + " bytes (expected: <= " + Limits.MAX_FIELD_SECTION + ")");
                 }
                 if (n == 0) {
                     head = finish();
@@ -153,8 +153,8 @@ final class HeadParser {
             ok = d >= (i == 0 ? 1 : 0) && d <= 9;
         }
         if (!ok) {
-            throw new MalformedHttpException("status: " + Text.quote(b, code, Math.min(to, code + 4))
-                    + " (expected: three digits, 100 to 999)");
+            throw new MalformedHttpException(
+                    "status: " + Text.quote(b, code, Math.min(to, code + 4)) + " (expected: three digits, 100 to 999)");
         }
         status = (b[code] - '0') * 100 + (b[code + 1] - '0') * 10 + (b[code + 2] - '0');
         reason = code + 4 < to ? Text.decode(b, code + 4, to) : "";
@@ -189,8 +189,11 @@ final class HeadParser {
                         kind.field + " line: " + Text.quote(b, from, to) + " (expected: a field name first)");
             }
             int last = fields.size() - 1;
-            var more = Text.decode(b, skipWhitespace(b, from, to), trimEnd(b, from, to));
-            fields.set(last, fields.get(last).isEmpty() ? more : fields.get(last) + " " + more);
+            int moreFrom = skipWhitespace(b, from, to);
+            var more = Text.decode(b, moreFrom, trimEnd(b, moreFrom, to));
+            if (!more.isEmpty()) {
+                fields.set(last, fields.get(last).isEmpty() ? more : fields.get(last) + " " + more);
+            }
             return;
         }
         int colon = Text.indexOf(b, from, to, ':');
@@ -199,7 +202,8 @@ final class HeadParser {
                     kind.field + " line: " + Text.quote(b, from, to) + " (expected: name: value)");
         }
         if (!Text.isToken(b, from, colon)) {
-            throw new MalformedHttpException(kind.field + " name: " + Text.quote(b, from, colon) + " (expected: a token)");
+            throw new MalformedHttpException(
+                    kind.field + " name: " + Text.quote(b, from, colon) + " (expected: a token)");
         }
         int valueFrom = skipWhitespace(b, colon + 1, to);
         int valueTo = Math.max(valueFrom, trimEnd(b, valueFrom, to));

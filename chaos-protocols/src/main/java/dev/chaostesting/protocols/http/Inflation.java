@@ -133,7 +133,8 @@ final class Inflation {
      * Ends decoding. Returns null when {@link #body()} holds a usable decoded body (complete, or cut at the limit), else
      * why not.
      */
-    @Nullable String finish() {
+    @Nullable
+    String finish() {
         close();
         return switch (state) {
             case END, STOPPED -> null;

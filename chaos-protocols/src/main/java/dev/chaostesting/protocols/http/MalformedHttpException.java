@@ -2,7 +2,7 @@ package dev.chaostesting.protocols.http;
 
 /**
  * Input this codec cannot read as HTTP/1. The message names the field, the value and what was expected, e.g.
- * {@code "header section: 65538 bytes so far (expected: <= 65536)"}; it becomes the fail-open reason.
+ * {@code "header section: over 65536 bytes (expected: <= 65536)"}; it becomes the fail-open reason.
  */
 final class MalformedHttpException extends Exception {
 

@@ -63,8 +63,12 @@ final class MessageReader {
                 }
                 case HEAD -> {
                     int start = data.position();
-                    boolean done = headParser.parse(data);
-                    consumed(data.position() - start, atMicros);
+                    boolean done;
+                    try {
+                        done = headParser.parse(data);
+                    } finally {
+                        consumed(data.position() - start, atMicros);
+                    }
                     if (!done) {
                         return Step.NEED_MORE;
                     }
@@ -75,8 +79,13 @@ final class MessageReader {
                 case HEAD_DONE -> throw new IllegalStateException("read: head not acted upon");
                 case BODY -> {
                     int start = data.position();
-                    boolean done = bodyReader.read(data, recorder());
-                    consumed(data.position() - start, atMicros);
+                    boolean done;
+                    try {
+                        done = bodyReader.read(data, recorder());
+                    } finally {
+                        // Counted even when the read fails: takeUnparsed() takes back the bytes not decoded.
+                        consumed(data.position() - start, atMicros);
+                    }
                     if (!done) {
                         return Step.NEED_MORE;
                     }
@@ -118,12 +127,11 @@ final class MessageReader {
      * in the body. Those bytes stop counting as this message's wire bytes.
      */
     ByteBuffer takeUnparsed() {
-        var bytes =
-                switch (state) {
-                    case HEAD, HEAD_DONE -> headParser.unparsed();
-                    case BODY -> bodyReader.unparsed();
-                    default -> ByteBuffer.allocate(0);
-                };
+        var bytes = switch (state) {
+            case HEAD, HEAD_DONE -> headParser.unparsed();
+            case BODY -> bodyReader.unparsed();
+            default -> ByteBuffer.allocate(0);
+        };
         if (state == State.BODY) {
             wireBytes -= bytes.remaining();
         }

@@ -1,0 +1,393 @@
+#!/usr/bin/env bash
+# Proxy benchmark: nginx direct vs HAProxy (TCP mode) vs our proxy with recording off and on, all in one run on this
+# machine's loopback. Prints a markdown table of the figures and of the targets from docs/performance.md.
+#
+#   bench/proxy.sh
+#
+# Settings (environment):
+#   BENCH_PORT_BASE=28080   four consecutive loopback ports: nginx, HAProxy, ours (recording off), ours (recording on)
+#   BENCH_IO_THREADS=1      I/O threads of our proxy (1 matches HAProxy's nbthread 1 and nginx's single worker)
+#   BENCH_DURATION=10       seconds of each wrk run and of each fixed-rate measurement (after its 2 s warm-up)
+#   BENCH_RATE=2000         requests/s of the fixed-rate latency test, over 16 keep-alive connections
+#   BENCH_PIN=0             1: pin nginx and HAProxy to CPU 0, our proxies to CPU 1 (load generators float)
+#   BENCH_JFR_DIR=          a directory: our proxies write JFR recordings there, for profiling
+#   BENCH_SKIP_BUILD=0      1: reuse chaos-bench/target/chaos-bench.jar
+#   BENCH_KEEP=0            1: keep the work directory (configs, logs, recording) instead of deleting it
+#
+# Every process it starts is stopped on exit (trap). Needs root for apt-get only when a package is missing.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PORT_BASE=${BENCH_PORT_BASE:-28080}
+IO_THREADS=${BENCH_IO_THREADS:-1}
+DURATION=${BENCH_DURATION:-10}
+RATE=${BENCH_RATE:-2000}
+PIN=${BENCH_PIN:-0}
+JFR_DIR=${BENCH_JFR_DIR:-}
+CONNECTIONS=16
+WARMUP=2
+JAR=$ROOT/chaos-bench/target/chaos-bench.jar
+# Fixed heaps so GC sizing does not differ between runs; the proxy's pooled direct buffers are capped by the default
+# (= max heap). The load generator allocates almost nothing, so the serial collector keeps it off the second core.
+PROXY_JVM=(-Xms1g -Xmx1g)
+LOAD_JVM=(-Xms128m -Xmx128m -XX:+UseSerialGC)
+
+NGINX_PORT=$PORT_BASE
+HAPROXY_PORT=$((PORT_BASE + 1))
+OFF_PORT=$((PORT_BASE + 2))
+ON_PORT=$((PORT_BASE + 3))
+PATHS=(direct haproxy ours-off ours-on)
+declare -A PORT=([direct]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [ours-off]=$OFF_PORT [ours-on]=$ON_PORT)
+declare -A PID=()
+declare -A RPS=() CPU=() P50=() P99=() LAT_ERR=() BULK=()
+
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# --- (a) packages and the jar ---------------------------------------------------------------------------------------
+
+install_packages() {
+  local missing=()
+  command -v nginx >/dev/null || missing+=(nginx)
+  command -v haproxy >/dev/null || missing+=(haproxy)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v java >/dev/null || die "java (17+) is needed to run the proxy"
+  ((${#missing[@]} == 0)) && return
+  log "installing ${missing[*]} from Debian"
+  local sudo=()
+  ((EUID == 0)) || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  local packages=()
+  for p in "${missing[@]}"; do
+    if [[ $p == nginx ]]; then
+      # nginx-light is enough (static files only); newer Debian releases dropped it for plain nginx.
+      if apt-cache show nginx-light >/dev/null 2>&1; then packages+=(nginx-light); else packages+=(nginx); fi
+    else
+      packages+=("$p")
+    fi
+  done
+  # The packages' own services are not used: we start private instances on our ports with our own configs.
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
+}
+
+build() {
+  if [[ ${BENCH_SKIP_BUILD:-0} == 1 && -f $JAR ]]; then
+    return
+  fi
+  log "building chaos-bench"
+  (cd "$ROOT" && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl chaos-bench -am package)
+  [[ -f $JAR ]] || die "$JAR was not built"
+}
+
+# --- (b) the servers ------------------------------------------------------------------------------------------------
+
+busy_percent() { # share of all CPUs busy over one second, from /proc/stat: other work on the machine skews everything
+  local a b
+  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
+  sleep 1
+  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
+  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2];
+    printf "%.0f", ((busy + idle) > 0) ? 100 * busy / (busy + idle) : 0 }'
+}
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_listening() { # port name pid
+  for _ in $(seq 1 300); do
+    listening "$1" && return 0
+    kill -0 "$3" 2>/dev/null || die "$2 exited at start; see $WORK/$2.log"
+    sleep 0.1
+  done
+  die "$2 is not listening on $1 after 30 s; see $WORK/$2.log"
+}
+
+pin() { # cpu pid
+  if [[ $PIN == 1 ]]; then taskset -a -cp "$1" "$2" >/dev/null; fi
+}
+
+cleanup() {
+  local status=$?
+  for name in "${!PID[@]}"; do
+    kill "${PID[$name]}" 2>/dev/null || true
+  done
+  for name in "${!PID[@]}"; do
+    for _ in $(seq 1 50); do
+      kill -0 "${PID[$name]}" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "${PID[$name]}" 2>/dev/null || true
+  done
+  if [[ -n ${WORK:-} && -d $WORK ]]; then
+    if [[ ${BENCH_KEEP:-0} == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+  fi
+  exit "$status"
+}
+
+make_work_dir() {
+  # /dev/shm keeps the 1 GiB file and the recording in memory, so the disk never shows up in the figures.
+  local free_kb
+  free_kb=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
+  if [[ -n $free_kb && $free_kb -gt $((3 * 1024 * 1024)) ]]; then
+    WORK=$(mktemp -d /dev/shm/chaos-bench.XXXXXX)
+  else
+    WORK=$(mktemp -d /tmp/chaos-bench.XXXXXX)
+  fi
+  # nginx's worker runs as an unprivileged user when started as root: it must be able to read the files.
+  chmod 755 "$WORK"
+  mkdir -p "$WORK/www" "$WORK/nginx/logs"
+  printf 'Hello, world!' >"$WORK/www/index.html" # 13 bytes
+  dd if=/dev/zero of="$WORK/www/1g.bin" bs=1M count=1024 status=none
+}
+
+start_nginx() {
+  cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $WORK/nginx/body;
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $WORK/www;
+    location / { }
+  }
+}
+EOF
+  nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
+  PID[nginx]=$!
+  wait_listening "$NGINX_PORT" nginx "${PID[nginx]}"
+  pin 0 "${PID[nginx]}"
+  # With PIN, the worker (forked at start) is pinned too: taskset -a covers threads, so pin each process.
+  for child in $(pgrep -P "${PID[nginx]}" || true); do pin 0 "$child"; done
+}
+
+start_haproxy() {
+  cat >"$WORK/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 4096
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 300s
+  timeout server 300s
+frontend bench
+  bind 127.0.0.1:$HAPROXY_PORT
+  default_backend nginx
+backend nginx
+  server nginx 127.0.0.1:$NGINX_PORT
+EOF
+  haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
+  PID[haproxy]=$!
+  wait_listening "$HAPROXY_PORT" haproxy "${PID[haproxy]}"
+  pin 0 "${PID[haproxy]}"
+}
+
+start_ours() { # name port record-dir|off
+  local jfr=()
+  if [[ -n $JFR_DIR ]]; then
+    mkdir -p "$JFR_DIR"
+    jfr=("-XX:StartFlightRecording=filename=$JFR_DIR/$1.jfr,settings=profile")
+  fi
+  java "${PROXY_JVM[@]}" "${jfr[@]}" -cp "$JAR" dev.chaostesting.bench.ProxyMain \
+    --target "$NGINX_PORT" --listen "$2" --io-threads "$IO_THREADS" --record "$3" >"$WORK/$1.log" 2>&1 &
+  PID[$1]=$!
+  wait_listening "$2" "$1" "${PID[$1]}"
+  pin 1 "${PID[$1]}"
+}
+
+stop() { # name: TERM, then wait (bounded) so a proxy's shutdown hook can print its counters
+  local pid=${PID[$1]}
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  unset "PID[$1]"
+}
+
+# --- (c) the measurements -------------------------------------------------------------------------------------------
+
+check_paths() {
+  for p in "${PATHS[@]}"; do
+    local body
+    body=$(curl -sf --max-time 5 "http://127.0.0.1:${PORT[$p]}/") || die "GET / through $p failed"
+    [[ $body == 'Hello, world!' ]] || die "GET / through $p returned '$body'"
+  done
+}
+
+cpu_ticks() { # pid... -> user + system CPU clock ticks consumed so far by these processes (all their threads)
+  local total=0
+  for pid in "$@"; do
+    # Fields 14 and 15 of /proc/PID/stat, counted after the command name, which may contain spaces.
+    total=$((total + $(sed -E 's/^.*\) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+  done
+  echo "$total"
+}
+
+serving_pids() { # path -> the processes that do the forwarding for it (nginx's worker for the direct path)
+  case $1 in
+    direct) pgrep -P "${PID[nginx]}" | tr '\n' ' ' ;;
+    *) echo "${PID[$1]}" ;;
+  esac
+}
+
+run_wrk() { # name seconds -> "req/s CPU-us-per-request" (CPU of the process serving that path)
+  local out pids before after
+  pids=$(serving_pids "$1")
+  # shellcheck disable=SC2086 # a list of pids
+  before=$(cpu_ticks $pids)
+  out=$(timeout $(($2 + 30)) wrk -t1 -c"$CONNECTIONS" -d"$2s" "http://127.0.0.1:${PORT[$1]}/")
+  # shellcheck disable=SC2086
+  after=$(cpu_ticks $pids)
+  echo "$out" >>"$WORK/wrk.log"
+  if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+    log "wrk $1: $(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' ')"
+  fi
+  local requests rps
+  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+  awk -v r="$rps" -v n="$requests" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%s %.1f\n", r, (n > 0) ? t * 1e6 / hz / n : 0 }'
+}
+
+run_fixed_rate() { # name
+  local out
+  out=$(timeout $((WARMUP + DURATION + 30)) java "${LOAD_JVM[@]}" -cp "$JAR" dev.chaostesting.bench.FixedRateLoad \
+    --port "${PORT[$1]}" --rate "$RATE" --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION")
+  echo "$out" >>"$WORK/fixed-rate.log"
+  log "fixed-rate $1: $(grep '^latency' <<<"$out")"
+  log "fixed-rate $1: $(grep '^measured' <<<"$out")"
+  local result
+  result=$(grep '^RESULT' <<<"$out") || die "fixed-rate load against $1 printed no result"
+  P50[$1]=$(sed -E 's/.* p50_us=([^ ]+).*/\1/' <<<"$result")
+  P99[$1]=$(sed -E 's/.* p99_us=([^ ]+).*/\1/' <<<"$result")
+  LAT_ERR[$1]=$(sed -E 's/.* errors=([^ ]+).*/\1/' <<<"$result")
+}
+
+run_bulk() { # name -> median GB/s of 3 downloads of the 1 GiB file
+  local speeds=()
+  for _ in 1 2 3; do
+    local out
+    out=$(curl -s --max-time 120 -o /dev/null -w '%{size_download} %{speed_download}' \
+      "http://127.0.0.1:${PORT[$1]}/1g.bin")
+    [[ ${out%% *} == 1073741824 ]] || die "bulk download through $1 got ${out%% *} bytes"
+    speeds+=("${out##* }")
+  done
+  log "bulk $1: ${speeds[*]} bytes/s"
+  printf '%s\n' "${speeds[@]}" | sort -g | awk 'NR == 2 { printf "%.2f", $1 / 1e9 }'
+}
+
+# --- (d) the table --------------------------------------------------------------------------------------------------
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a - b }'; }
+verdict() { # value op limit
+  awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
+    if (v !~ /^-?[0-9.]+$/) { print "n/a"; exit }
+    ok = (op == ">=") ? (v + 0 >= l) : (v + 0 <= l); print ok ? "met" : "MISSED" }'
+}
+
+report() {
+  local date
+  date=$(date -u +%Y-%m-%d)
+  echo
+  echo "## Proxy benchmark, $date ($(nproc) cores, ioThreads=$IO_THREADS, pinned=$([[ $PIN == 1 ]] && echo yes || echo no))"
+  echo
+  echo "| path | req/s (wrk -t1 -c$CONNECTIONS) | vs HAProxy | CPU us/req | p50 us @ $RATE/s | p99 us | added p50 us | added p99 us | bulk GB/s | bulk vs HAProxy |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for p in "${PATHS[@]}"; do
+    local added50="-" added99="-"
+    if [[ $p != direct ]]; then
+      added50=$(minus "${P50[$p]}" "${P50[direct]}")
+      added99=$(minus "${P99[$p]}" "${P99[direct]}")
+    fi
+    printf '| %s | %.0f | %s | %s | %.0f | %.0f | %s | %s | %s | %s |\n' "$p" "${RPS[$p]}" \
+      "$(ratio "${RPS[$p]}" "${RPS[haproxy]}")" "${CPU[$p]}" "${P50[$p]}" "${P99[$p]}" "$added50" "$added99" "${BULK[$p]}" \
+      "$(ratio "${BULK[$p]}" "${BULK[haproxy]}")"
+  done
+  echo
+  echo "| target | ours-off | ours-on |"
+  echo "| --- | --- | --- |"
+  local off_ratio on_ratio
+  off_ratio=$(ratio "${RPS[ours-off]}" "${RPS[haproxy]}")
+  on_ratio=$(ratio "${RPS[ours-on]}" "${RPS[haproxy]}")
+  echo "| req/s vs HAProxy >= 0.8 (off), >= 0.65 (on) | $off_ratio $(verdict "$off_ratio" '>=' 0.8) | $on_ratio $(verdict "$on_ratio" '>=' 0.65) |"
+  local row="| added p50 <= 100 us |"
+  for p in ours-off ours-on; do
+    local a
+    a=$(minus "${P50[$p]}" "${P50[direct]}")
+    row+=" $a us $(verdict "$a" '<=' 100) |"
+  done
+  echo "$row"
+  row="| added p99 <= 1000 us |"
+  for p in ours-off ours-on; do
+    local a
+    a=$(minus "${P99[$p]}" "${P99[direct]}")
+    row+=" $a us $(verdict "$a" '<=' 1000) |"
+  done
+  echo "$row"
+  echo "| bulk >= 1 GB/s | ${BULK[ours-off]} $(verdict "${BULK[ours-off]}" '>=' 1) | ${BULK[ours-on]} $(verdict "${BULK[ours-on]}" '>=' 1) |"
+  echo
+  echo "Latency errors (non-200, missing or unsent): direct ${LAT_ERR[direct]}, haproxy ${LAT_ERR[haproxy]}," \
+    "ours-off ${LAT_ERR[ours-off]}, ours-on ${LAT_ERR[ours-on]}."
+  echo "Recording proxy: $RECORDED"
+  echo "CPU busy before the run (other work on the machine): ${BUSY_BEFORE}%; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+}
+
+main() {
+  install_packages
+  build
+  trap cleanup EXIT INT TERM
+  make_work_dir
+  for p in "${PATHS[@]}"; do
+    listening "${PORT[$p]}" && die "port ${PORT[$p]} is in use; set BENCH_PORT_BASE"
+  done
+  log "work directory $WORK"
+  BUSY_BEFORE=$(busy_percent)
+  if ((BUSY_BEFORE > 10)); then
+    log "warning: the CPUs are already ${BUSY_BEFORE}% busy before the benchmark; figures will be low and noisy"
+  fi
+  start_nginx
+  start_haproxy
+  start_ours ours-off "$OFF_PORT" off
+  start_ours ours-on "$ON_PORT" "$WORK/recording"
+  check_paths
+
+  # Let the JIT compile the proxy path before anything is measured.
+  log "warming up our proxies"
+  run_wrk ours-off 3 >/dev/null
+  run_wrk ours-on 3 >/dev/null
+
+  for p in "${PATHS[@]}"; do
+    local result
+    result=$(run_wrk "$p" "$DURATION")
+    RPS[$p]=${result% *}
+    CPU[$p]=${result#* }
+    log "wrk $p: ${RPS[$p]} req/s, ${CPU[$p]} us CPU per request in $p's server process"
+  done
+  for p in "${PATHS[@]}"; do
+    run_fixed_rate "$p"
+  done
+  for p in "${PATHS[@]}"; do
+    BULK[$p]=$(run_bulk "$p")
+    log "bulk $p: ${BULK[$p]} GB/s"
+  done
+
+  # Stopping the recording proxy completes its recording and makes it print how much it stored or dropped.
+  stop ours-on
+  RECORDED=$(grep '^stopped' "$WORK/ours-on.log" | sed 's/^stopped //') || RECORDED="no counters printed"
+  report
+}
+
+main "$@"

@@ -1,0 +1,344 @@
+package dev.chaostesting.protocols.http;
+
+import dev.chaostesting.spi.DecoderContext;
+import dev.chaostesting.spi.Side;
+import dev.chaostesting.spi.StreamDecoder;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decodes one HTTP/1.x connection. Requests and responses are each read by their side's {@link MessageReader} and
+ * paired first in, first out, so pipelined requests get their own answers; each pair becomes one interaction. After a
+ * protocol switch (101, or 2xx to CONNECT) the rest of the connection is recorded as raw turns. Input that is not HTTP
+ * ends decoding: complete exchanges are emitted and the bytes not yet decoded are handed back to be recorded raw.
+ */
+final class Http1Decoder implements StreamDecoder {
+
+    private enum Mode {
+        HTTP,
+        TUNNEL,
+        DONE
+    }
+
+    private static final String CLOSED = "connection closed before the response";
+    private static final String RESET = "connection reset before the response";
+
+    private final DecoderContext context;
+    private final MessageReader client;
+    private final MessageReader server;
+    private final ExchangeQueue exchanges;
+    private final HeldBytes held = new HeldBytes();
+    private Mode mode = Mode.HTTP;
+    /** The exchange whose request the client is still sending. */
+    private @Nullable Exchange sending;
+    /** An Upgrade or CONNECT exchange whose answer decides what the client's next bytes are. */
+    private @Nullable Exchange pausedOn;
+
+    private @Nullable RawTurns tunnel;
+    private boolean clientEnded;
+    private boolean serverEnded;
+    private long clientEndedAt;
+
+    Http1Decoder(DecoderContext context) {
+        this.context = context;
+        this.client = new MessageReader(HeadParser.Kind.REQUEST, context.maxBodyBytes());
+        this.server = new MessageReader(HeadParser.Kind.RESPONSE, context.maxBodyBytes());
+        this.exchanges = new ExchangeQueue(context);
+    }
+
+    @Override
+    public void onData(Side side, ByteBuffer data, long atMicros) {
+        switch (mode) {
+            case TUNNEL -> tunnel().onData(side, data, atMicros);
+            case DONE -> {}
+            case HTTP -> {
+                try {
+                    if (side == Side.CLIENT) {
+                        clientData(data, atMicros);
+                    } else {
+                        serverData(data, atMicros);
+                    }
+                } catch (MalformedHttpException e) {
+                    failOpen(Objects.requireNonNullElse(e.getMessage(), "malformed"), side, data, atMicros);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onEnd(Side side, boolean reset, long atMicros) {
+        if (mode == Mode.TUNNEL) {
+            tunnel().onEnd(side, reset, atMicros);
+            return;
+        }
+        if (mode == Mode.DONE) {
+            return;
+        }
+        if (reset || side == Side.SERVER) {
+            serverEnded = true;
+        }
+        if (reset || side == Side.CLIENT) {
+            clientEnded = true;
+            clientEndedAt = atMicros;
+        }
+        if (serverEnded) {
+            endServer(reset, atMicros);
+        }
+        if (clientEnded && pausedOn == null) {
+            endClient(reset, atMicros);
+        }
+        if (serverEnded) {
+            exchanges.closeUnanswered(reset ? RESET : CLOSED, atMicros);
+        }
+        if (clientEnded && serverEnded) {
+            mode = Mode.DONE;
+        }
+    }
+
+    @Override
+    public boolean onGap(Side side, long missingBytes, long atMicros) {
+        if (mode == Mode.TUNNEL) {
+            tunnel().onGap(side, missingBytes);
+            return true;
+        }
+        if (mode == Mode.HTTP) {
+            var where = side == Side.CLIENT ? "client" : "server";
+            failOpen(missingBytes + " bytes missing from the " + where, side, ByteBuffer.allocate(0), atMicros);
+        }
+        return false;
+    }
+
+    private void clientData(ByteBuffer data, long atMicros) throws MalformedHttpException {
+        if (pausedOn == null) {
+            readClient(data, atMicros);
+        }
+        if (data.hasRemaining()) {
+            held.add(data, atMicros);
+        }
+    }
+
+    private void readClient(ByteBuffer data, long atMicros) throws MalformedHttpException {
+        while (pausedOn == null) {
+            switch (client.read(data, atMicros)) {
+                case NEED_MORE -> {
+                    return;
+                }
+                case HEAD_DONE -> {
+                    var framing = Framing.ofRequest(client.head());
+                    sending = exchanges.open(client.head(), client.firstByteAt());
+                    client.beginBody(framing);
+                }
+                case COMPLETE -> {
+                    var exchange = finishRequest(null);
+                    if (serverEnded) {
+                        exchange.noResponse(CLOSED, atMicros);
+                    } else if (exchange.mayUpgrade() && !exchange.responseDone()) {
+                        pausedOn = exchange;
+                    }
+                    exchanges.emitReady();
+                }
+            }
+        }
+    }
+
+    private void serverData(ByteBuffer data, long atMicros) throws MalformedHttpException {
+        while (mode == Mode.HTTP) {
+            var exchange = exchanges.awaitingResponse();
+            if (exchange == null) {
+                if (server.isIdle() && data.hasRemaining()) {
+                    throw new MalformedHttpException(
+                            "response: bytes from the server with no request outstanding (expected: a request first)");
+                }
+                return;
+            }
+            switch (server.read(data, atMicros)) {
+                case NEED_MORE -> {
+                    return;
+                }
+                case HEAD_DONE -> responseHead(exchange, data, atMicros);
+                case COMPLETE -> {
+                    finishResponse(exchange, null);
+                    resumeClient();
+                }
+            }
+        }
+    }
+
+    private void responseHead(Exchange exchange, ByteBuffer data, long atMicros) throws MalformedHttpException {
+        var head = server.head();
+        int status = head.status();
+        if (status < 200 && status != 101) {
+            exchange.interim(status, server.wireBytes(), server.firstByteAt(), server.lastByteAt());
+            server.next();
+            return;
+        }
+        boolean connected = exchange.requestHead().isConnect() && status < 300;
+        if (status != 101 && !connected) {
+            server.beginBody(Framing.ofResponse(exchange.requestHead(), head));
+            return;
+        }
+        var requestUpgrade = exchange.requestHead().upgrade();
+        if (status == 101 && requestUpgrade == null) {
+            throw new MalformedHttpException("status: 101 (expected: only in answer to a request with Upgrade)");
+        }
+        if (!exchange.requestDone()) {
+            throw new MalformedHttpException(
+                    "status: " + status + " before the end of the request (expected: after the request)");
+        }
+        var protocol = connected ? "connect" : Objects.requireNonNullElse(head.upgrade(), requestUpgrade);
+        exchange.upgrade(protocol);
+        server.beginBody(Framing.NONE);
+        finishResponse(exchange, null);
+        switchToTunnel(protocol, data, atMicros);
+    }
+
+    /** From here on both directions carry another protocol, recorded as raw turns. */
+    private void switchToTunnel(String protocol, ByteBuffer data, long atMicros) {
+        mode = Mode.TUNNEL;
+        var turns = new RawTurns(context, Map.of("tunnel", protocol));
+        tunnel = turns;
+        // Bytes the client sent before the switch was answered came first; the server's come now.
+        long heldAt = held.firstAt();
+        turns.onData(Side.CLIENT, held.drain(), heldAt);
+        if (clientEnded) {
+            turns.onEnd(Side.CLIENT, false, clientEndedAt);
+        }
+        turns.onData(Side.SERVER, data, atMicros);
+        data.position(data.limit());
+    }
+
+    private Exchange finishRequest(@Nullable String problem) {
+        var exchange = Objects.requireNonNull(sending, "sending");
+        sending = null;
+        var content = client.content(problem != null);
+        exchange.requestDone(
+                client.head().toRequest(content.body(), content.trailers()),
+                client.wireBytes(),
+                client.lastByteAt(),
+                content.decodeError(),
+                problem);
+        client.next();
+        return exchange;
+    }
+
+    private void finishResponse(Exchange exchange, @Nullable String problem) {
+        var content = server.content(problem != null);
+        exchange.responseDone(
+                server.head().toResponse(content.body(), content.trailers(), exchange.interim()),
+                server.wireBytes(),
+                server.firstByteAt(),
+                server.lastByteAt(),
+                content.decodeError(),
+                problem);
+        server.next();
+        if (exchange == pausedOn) {
+            pausedOn = null;
+        }
+        exchanges.emitReady();
+    }
+
+    /** After a request that might have switched protocols got a plain answer, its held bytes are HTTP after all. */
+    private void resumeClient() throws MalformedHttpException {
+        while (pausedOn == null && !held.isEmpty()) {
+            var chunk = Objects.requireNonNull(held.first());
+            readClient(chunk.data(), chunk.atMicros());
+            if (!chunk.data().hasRemaining()) {
+                held.removeFirst();
+            }
+        }
+        if (pausedOn == null && clientEnded) {
+            endClient(false, clientEndedAt);
+        }
+    }
+
+    private void endServer(boolean reset, long atMicros) {
+        var exchange = exchanges.awaitingResponse();
+        if (server.inHead()) {
+            var bytes = server.takeUnparsed();
+            RawTurns.emitOnce(
+                    context,
+                    Side.SERVER,
+                    bytes,
+                    server.firstByteAt(),
+                    server.lastByteAt(),
+                    "connection " + (reset ? "reset" : "closed") + " in a response head");
+            server.next();
+        } else if (server.inBody() && exchange != null) {
+            boolean complete = server.readsUntilClose() && !reset;
+            finishResponse(exchange, complete ? null : server.cutShortReason("response", reset));
+        }
+        if (!held.isEmpty()) {
+            // No answer will come to say what these are: they are kept as sent.
+            long first = held.firstAt();
+            long last = held.lastAt();
+            RawTurns.emitOnce(
+                    context,
+                    Side.CLIENT,
+                    held.drain(),
+                    first,
+                    last,
+                    "connection ended before these bytes were answered");
+        }
+        pausedOn = null;
+    }
+
+    private void endClient(boolean reset, long atMicros) {
+        if (client.inHead()) {
+            var bytes = client.takeUnparsed();
+            RawTurns.emitOnce(
+                    context,
+                    Side.CLIENT,
+                    bytes,
+                    client.firstByteAt(),
+                    client.lastByteAt(),
+                    "connection " + (reset ? "reset" : "closed") + " in a request head");
+            client.next();
+        } else if (client.inBody()) {
+            var exchange = finishRequest(client.cutShortReason("request", reset));
+            if (serverEnded) {
+                exchange.noResponse(reset ? RESET : CLOSED, atMicros);
+            }
+            exchanges.emitReady();
+        }
+    }
+
+    /**
+     * Stops decoding: what was decoded is emitted (a message cut in its body with what arrived of it), requests without
+     * an answer with none, and the bytes not decoded go back to be recorded as raw TCP.
+     */
+    private void failOpen(String reason, Side side, ByteBuffer data, long atMicros) {
+        mode = Mode.DONE;
+        var clientBytes = client.takeUnparsed();
+        if (sending != null && client.inBody()) {
+            finishRequest("request not fully decoded: " + reason);
+        }
+        var serverBytes = server.takeUnparsed();
+        var answering = exchanges.awaitingResponse();
+        if (answering != null && server.inBody()) {
+            finishResponse(answering, "response not fully decoded: " + reason);
+        }
+        exchanges.closeUnanswered("response not decoded: " + reason, atMicros);
+        var heldBytes = held.drain();
+        var unparsedClient = concat(clientBytes, heldBytes, side == Side.CLIENT ? data : ByteBuffer.allocate(0));
+        var unparsedServer = concat(serverBytes, side == Side.SERVER ? data : ByteBuffer.allocate(0));
+        context.failOpen(reason, unparsedClient, unparsedServer);
+    }
+
+    private static ByteBuffer concat(ByteBuffer... parts) {
+        int n = 0;
+        for (var part : parts) {
+            n += part.remaining();
+        }
+        var all = ByteBuffer.allocate(n);
+        for (var part : parts) {
+            all.put(part.duplicate());
+        }
+        return all.flip();
+    }
+
+    private RawTurns tunnel() {
+        return Objects.requireNonNull(tunnel, "tunnel");
+    }
+}
