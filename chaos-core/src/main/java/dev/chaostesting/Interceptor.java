@@ -91,14 +91,32 @@ public final class Interceptor {
 
     /** Listens on this address, e.g. {@code 0.0.0.0:9090} to accept clients from other hosts. */
     public Interceptor listenOn(InetSocketAddress address) {
-        return new Interceptor(target, Objects.requireNonNull(address, "address"), record, recordTo, protocol,
-                direction, maxRecordedBodyBytes, redaction, connectTimeout, ioThreads);
+        return new Interceptor(
+                target,
+                Objects.requireNonNull(address, "address"),
+                record,
+                recordTo,
+                protocol,
+                direction,
+                maxRecordedBodyBytes,
+                redaction,
+                connectTimeout,
+                ioThreads);
     }
 
     /** Records the traffic in memory, readable through {@link RunningInterceptor#recording()}. */
     public Interceptor record() {
-        return new Interceptor(target, listen, true, null, protocol, direction, maxRecordedBodyBytes, redaction,
-                connectTimeout, ioThreads);
+        return new Interceptor(
+                target,
+                listen,
+                true,
+                null,
+                protocol,
+                direction,
+                maxRecordedBodyBytes,
+                redaction,
+                connectTimeout,
+                ioThreads);
     }
 
     /**
@@ -106,8 +124,17 @@ public final class Interceptor {
      * it runs.
      */
     public Interceptor recordTo(Path directory) {
-        return new Interceptor(target, listen, true, Objects.requireNonNull(directory, "directory"), protocol,
-                direction, maxRecordedBodyBytes, redaction, connectTimeout, ioThreads);
+        return new Interceptor(
+                target,
+                listen,
+                true,
+                Objects.requireNonNull(directory, "directory"),
+                protocol,
+                direction,
+                maxRecordedBodyBytes,
+                redaction,
+                connectTimeout,
+                ioThreads);
     }
 
     /**
@@ -115,8 +142,17 @@ public final class Interceptor {
      * {@code http}) or {@code tcp} for raw recording. Checked by {@link #start()}.
      */
     public Interceptor protocol(String name) {
-        return new Interceptor(target, listen, record, recordTo, Objects.requireNonNull(name, "name"), direction,
-                maxRecordedBodyBytes, redaction, connectTimeout, ioThreads);
+        return new Interceptor(
+                target,
+                listen,
+                record,
+                recordTo,
+                Objects.requireNonNull(name, "name"),
+                direction,
+                maxRecordedBodyBytes,
+                redaction,
+                connectTimeout,
+                ioThreads);
     }
 
     /**
@@ -124,8 +160,17 @@ public final class Interceptor {
      * ({@code OUTBOUND}: a database, a cache, another service it calls).
      */
     public Interceptor direction(Direction direction) {
-        return new Interceptor(target, listen, record, recordTo, protocol, Objects.requireNonNull(direction,
-                "direction"), maxRecordedBodyBytes, redaction, connectTimeout, ioThreads);
+        return new Interceptor(
+                target,
+                listen,
+                record,
+                recordTo,
+                protocol,
+                Objects.requireNonNull(direction, "direction"),
+                maxRecordedBodyBytes,
+                redaction,
+                connectTimeout,
+                ioThreads);
     }
 
     /** The most bytes of one body to record; longer bodies are recorded truncated and marked so. */
@@ -133,14 +178,23 @@ public final class Interceptor {
         if (bytes < 0) {
             throw new IllegalArgumentException("maxRecordedBodyBytes: " + bytes + " (expected: >= 0)");
         }
-        return new Interceptor(target, listen, record, recordTo, protocol, direction, bytes, redaction,
-                connectTimeout, ioThreads);
+        return new Interceptor(
+                target, listen, record, recordTo, protocol, direction, bytes, redaction, connectTimeout, ioThreads);
     }
 
     /** Which secrets to remove from the recording; {@link Redaction#defaults()} unless set. */
     public Interceptor redaction(Redaction redaction) {
-        return new Interceptor(target, listen, record, recordTo, protocol, direction, maxRecordedBodyBytes,
-                Objects.requireNonNull(redaction, "redaction"), connectTimeout, ioThreads);
+        return new Interceptor(
+                target,
+                listen,
+                record,
+                recordTo,
+                protocol,
+                direction,
+                maxRecordedBodyBytes,
+                Objects.requireNonNull(redaction, "redaction"),
+                connectTimeout,
+                ioThreads);
     }
 
     /** How long to wait for the target to accept a connection before closing the client's (default 10 s). */
@@ -148,8 +202,17 @@ public final class Interceptor {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout: " + timeout + " (expected: > 0)");
         }
-        return new Interceptor(target, listen, record, recordTo, protocol, direction, maxRecordedBodyBytes,
-                redaction, timeout, ioThreads);
+        return new Interceptor(
+                target,
+                listen,
+                record,
+                recordTo,
+                protocol,
+                direction,
+                maxRecordedBodyBytes,
+                redaction,
+                timeout,
+                ioThreads);
     }
 
     /** How many I/O threads the proxy uses (default: one per core). */
@@ -157,8 +220,17 @@ public final class Interceptor {
         if (threads < 1) {
             throw new IllegalArgumentException("ioThreads: " + threads + " (expected: >= 1)");
         }
-        return new Interceptor(target, listen, record, recordTo, protocol, direction, maxRecordedBodyBytes,
-                redaction, connectTimeout, threads);
+        return new Interceptor(
+                target,
+                listen,
+                record,
+                recordTo,
+                protocol,
+                direction,
+                maxRecordedBodyBytes,
+                redaction,
+                connectTimeout,
+                threads);
     }
 
     /**

@@ -47,11 +47,7 @@ public final class RunningInterceptor implements AutoCloseable {
         var observation = recorder == null
                 ? null
                 : new ProxyServer.Observation(
-                        Codecs.load(),
-                        config.protocol(),
-                        config.maxRecordedBodyBytes(),
-                        config.direction(),
-                        recorder);
+                        Codecs.load(), config.protocol(), config.maxRecordedBodyBytes(), config.direction(), recorder);
         try {
             var proxy = ProxyServer.start(new ProxyServer.Settings(
                     config.listenAddress(), config.target(), config.ioThreads(), config.connectTimeout(), observation));
@@ -91,7 +87,8 @@ public final class RunningInterceptor implements AutoCloseable {
      */
     public LiveRecording recording() {
         if (recorder == null) {
-            throw new IllegalStateException("recording is off: configure the interceptor with record() or recordTo(dir)");
+            throw new IllegalStateException(
+                    "recording is off: configure the interceptor with record() or recordTo(dir)");
         }
         return recorder;
     }

@@ -36,7 +36,9 @@ class BackpressureTest {
             var in = socket.getInputStream();
 
             Thread.sleep(1500);
-            assertThat(written.get()).as("bytes the server got out while nobody read").isLessThan(IN_FLIGHT_BOUND);
+            assertThat(written.get())
+                    .as("bytes the server got out while nobody read")
+                    .isLessThan(IN_FLIGHT_BOUND);
 
             long read = 0;
             long maxInFlight = 0;
@@ -56,7 +58,9 @@ class BackpressureTest {
                 }
             }
             assertThat(read).isEqualTo(GIB);
-            assertThat(maxInFlight).as("bytes between the server and the slow reader").isLessThan(IN_FLIGHT_BOUND);
+            assertThat(maxInFlight)
+                    .as("bytes between the server and the slow reader")
+                    .isLessThan(IN_FLIGHT_BOUND);
         }
     }
 

@@ -61,7 +61,8 @@ class ProxyForwardingTest {
             var recorded = proxy.recording().interactions();
             assertThat(recorded).allSatisfy(i -> assertThat(i.protocol()).isEqualTo("tcp"));
             assertThat(recorded.stream().mapToLong(i -> i.requestBytes()).sum()).isEqualTo(size);
-            assertThat(recorded.stream().mapToLong(i -> i.responseBytes()).sum()).isEqualTo(size);
+            assertThat(recorded.stream().mapToLong(i -> i.responseBytes()).sum())
+                    .isEqualTo(size);
             var first = (TcpData) recorded.get(0).request();
             assertThat(first.data().length()).isLessThanOrEqualTo(Interceptor.DEFAULT_MAX_RECORDED_BODY_BYTES);
         }
@@ -70,7 +71,8 @@ class ProxyForwardingTest {
     @Test
     void a_thousand_sequence_numbered_writes_arrive_in_order() throws Exception {
         var received = new CompletableFuture<String>();
-        try (var server = TcpServers.start(s -> received.complete(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)));
+        try (var server = TcpServers.start(s ->
+                        received.complete(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)));
                 var proxy = Interceptor.onPort(server.port()).start();
                 var socket = connect(proxy)) {
             var out = socket.getOutputStream();
@@ -116,7 +118,8 @@ class ProxyForwardingTest {
                 var proxy = Interceptor.onPort(server.port()).start();
                 var socket = connect(proxy)) {
             var in = socket.getInputStream();
-            assertThat(new String(readExactly(in, 5), StandardCharsets.US_ASCII)).isEqualTo("hello");
+            assertThat(new String(readExactly(in, 5), StandardCharsets.US_ASCII))
+                    .isEqualTo("hello");
             assertThat(in.read()).as("EOF from the server's half-close").isEqualTo(-1);
             socket.getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
             socket.shutdownOutput();
@@ -171,7 +174,8 @@ class ProxyForwardingTest {
         try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             unused = probe.getLocalPort();
         }
-        try (var proxy = Interceptor.onPort(unused).record().start(); var socket = connect(proxy)) {
+        try (var proxy = Interceptor.onPort(unused).record().start();
+                var socket = connect(proxy)) {
             long start = System.nanoTime();
             int read;
             try {
@@ -190,7 +194,8 @@ class ProxyForwardingTest {
 
     @Test
     void a_thousand_concurrent_connections_are_relayed() throws Exception {
-        try (var echo = TcpServers.echo(); var proxy = Interceptor.onPort(echo.port()).record().start()) {
+        try (var echo = TcpServers.echo();
+                var proxy = Interceptor.onPort(echo.port()).record().start()) {
             var sockets = new ArrayList<Socket>();
             try {
                 for (int i = 0; i < 1000; i++) {
@@ -198,10 +203,13 @@ class ProxyForwardingTest {
                 }
                 for (int round = 0; round < 2; round++) {
                     for (int i = 0; i < sockets.size(); i++) {
-                        sockets.get(i).getOutputStream().write(String.format("%04d:%d;", i, round).getBytes(StandardCharsets.US_ASCII));
+                        sockets.get(i)
+                                .getOutputStream()
+                                .write(String.format("%04d:%d;", i, round).getBytes(StandardCharsets.US_ASCII));
                     }
                     for (int i = 0; i < sockets.size(); i++) {
-                        var echoed = new String(readExactly(sockets.get(i).getInputStream(), 7), StandardCharsets.US_ASCII);
+                        var echoed =
+                                new String(readExactly(sockets.get(i).getInputStream(), 7), StandardCharsets.US_ASCII);
                         assertThat(echoed).isEqualTo(String.format("%04d:%d;", i, round));
                     }
                 }
@@ -211,14 +219,16 @@ class ProxyForwardingTest {
                     s.close();
                 }
             }
-            assertThat(proxy.recording().awaitCount(2000, Duration.ofSeconds(20))).isTrue();
+            assertThat(proxy.recording().awaitCount(2000, Duration.ofSeconds(20)))
+                    .isTrue();
         }
     }
 
     @Test
     void listening_on_a_taken_port_is_a_clear_error() throws Exception {
         try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            var config = Interceptor.onPort(9).listenOn(new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()));
+            var config = Interceptor.onPort(9)
+                    .listenOn(new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()));
             assertThatThrownBy(config::start)
                     .isInstanceOf(IOException.class)
                     .hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort());

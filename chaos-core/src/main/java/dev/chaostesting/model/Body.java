@@ -21,7 +21,11 @@ import org.jspecify.annotations.Nullable;
  * @param truncated whether the recorded bytes are only the first part of the body
  * @param contentEncoding the encoding the body had on the wire when it is stored decoded, else null
  */
-public record Body(byte[] bytes, long size, boolean truncated, @Nullable String contentEncoding) {
+public record Body(
+        byte[] bytes,
+        long size,
+        boolean truncated,
+        @Nullable String contentEncoding) {
 
     private static final Body EMPTY = new Body(new byte[0], 0, false, null);
 
@@ -32,7 +36,8 @@ public record Body(byte[] bytes, long size, boolean truncated, @Nullable String 
             throw new IllegalArgumentException("size: " + size + " (expected: >= " + bytes.length + ")");
         }
         if (!truncated && size != bytes.length) {
-            throw new IllegalArgumentException("size: " + size + " (expected: " + bytes.length + " when not truncated)");
+            throw new IllegalArgumentException(
+                    "size: " + size + " (expected: " + bytes.length + " when not truncated)");
         }
     }
 

@@ -28,7 +28,8 @@ public final class Headers {
     /** Headers from alternating names and values: {@code Headers.of("Content-Type", "text/plain", "X-Id", "7")}. */
     public static Headers of(String... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
-            throw new IllegalArgumentException("namesAndValues: " + namesAndValues.length + " (expected: an even count)");
+            throw new IllegalArgumentException(
+                    "namesAndValues: " + namesAndValues.length + " (expected: an even count)");
         }
         var builder = builder();
         for (int i = 0; i < namesAndValues.length; i += 2) {

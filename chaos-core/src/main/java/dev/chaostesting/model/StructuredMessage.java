@@ -47,8 +47,7 @@ public record StructuredMessage(Map<String, @Nullable Object> fields) implements
             });
             return;
         }
-        throw new IllegalArgumentException(
-                "field value type: " + value.getClass().getName()
-                        + " (expected: String, Number, Boolean, Body, List, Map or null)");
+        throw new IllegalArgumentException("field value type: "
+                + value.getClass().getName() + " (expected: String, Number, Boolean, Body, List, Map or null)");
     }
 }

@@ -44,13 +44,20 @@ public record RecordingInfo(
 
     /** The manifest of a new recording, started now. */
     public static RecordingInfo started(String source, String target, Map<String, String> details) {
-        return new RecordingInfo(
-                FORMAT_VERSION, Instant.now(), Version.TOOL, source, target, null, -1, 0, details);
+        return new RecordingInfo(FORMAT_VERSION, Instant.now(), Version.TOOL, source, target, null, -1, 0, details);
     }
 
     /** This manifest, closed now with the given counts. */
     public RecordingInfo closed(long interactionCount, long droppedCount) {
         return new RecordingInfo(
-                formatVersion, createdAt, createdBy, source, target, Instant.now(), interactionCount, droppedCount, details);
+                formatVersion,
+                createdAt,
+                createdBy,
+                source,
+                target,
+                Instant.now(),
+                interactionCount,
+                droppedCount,
+                details);
     }
 }

@@ -33,7 +33,9 @@ class RecordingDurabilityTest {
 
     private static long lines(Path recording) throws IOException {
         long n = 0;
-        for (var segment : Files.list(recording).filter(p -> p.toString().endsWith(".jsonl")).toList()) {
+        for (var segment : Files.list(recording)
+                .filter(p -> p.toString().endsWith(".jsonl"))
+                .toList()) {
             n += Files.readString(segment).chars().filter(c -> c == '\n').count();
         }
         return n;
@@ -56,8 +58,11 @@ class RecordingDurabilityTest {
         assertThat(complete).isGreaterThanOrEqualTo(500);
 
         var recording = Recording.open(rec);
-        assertThat(recording.info().closedAt()).as("the manifest says it was not closed").isNull();
-        var sequences = recording.interactions().stream().mapToLong(i -> i.sequence()).toArray();
+        assertThat(recording.info().closedAt())
+                .as("the manifest says it was not closed")
+                .isNull();
+        var sequences =
+                recording.interactions().stream().mapToLong(i -> i.sequence()).toArray();
         assertThat(sequences.length).isGreaterThanOrEqualTo((int) complete);
         for (int i = 0; i < sequences.length; i++) {
             assertThat(sequences[i]).isEqualTo(i + 1L);

@@ -45,7 +45,17 @@ class RecordingFormatTest {
         var lines = out.toString(StandardCharsets.UTF_8).split("\n");
         assertThat(lines).hasSize(4);
         var http = new ObjectMapper().readTree(lines[0]);
-        for (var field : new String[] {"protocol", "direction", "connection", "client", "server", "startedAt", "durationMicros", "request", "response"}) {
+        for (var field : new String[] {
+            "protocol",
+            "direction",
+            "connection",
+            "client",
+            "server",
+            "startedAt",
+            "durationMicros",
+            "request",
+            "response"
+        }) {
             assertThat(http.has(field)).as(field).isTrue();
         }
         assertThat(http.at("/request/method").asText()).isEqualTo("POST");
@@ -74,25 +84,33 @@ class RecordingFormatTest {
                 writer.append(SampleInteractions.numbered(i, "body " + i));
             }
         }
-        var segment = Files.list(rec).filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+        var segment = Files.list(rec)
+                .filter(p -> p.toString().endsWith(".jsonl"))
+                .findFirst()
+                .orElseThrow();
         var whole = Files.readString(segment);
         var lastLineStart = whole.lastIndexOf('\n', whole.length() - 2) + 1;
         Files.writeString(segment, whole.substring(0, lastLineStart + 40));
-        assertThat(Recording.open(rec).interactions()).extracting(i -> i.sequence()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(Recording.open(rec).interactions())
+                .extracting(i -> i.sequence())
+                .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     }
 
     @Test
     void a_bad_line_in_the_middle_is_an_error_naming_the_line() throws IOException {
         var text = "{\"protocol\":\"tcp\"}\nnot json\n{\"protocol\":\"tcp\"}\n";
         try (var read = JsonLines.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "bad.jsonl")) {
-            assertThatThrownBy(read::toList).isInstanceOf(UncheckedIOException.class).hasMessageContaining("bad.jsonl line 2");
+            assertThatThrownBy(read::toList)
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("bad.jsonl line 2");
         }
     }
 
     @Test
     void a_directory_that_holds_a_recording_is_not_overwritten() throws IOException {
         var rec = dir.resolve("rec");
-        RecordingWriter.create(rec, RecordingInfo.started("test", "x", Map.of())).close();
+        RecordingWriter.create(rec, RecordingInfo.started("test", "x", Map.of()))
+                .close();
         assertThatThrownBy(() -> RecordingWriter.create(rec, RecordingInfo.started("test", "x", Map.of())))
                 .isInstanceOf(FileAlreadyExistsException.class)
                 .hasMessageContaining("already holds a recording");
@@ -100,15 +118,23 @@ class RecordingFormatTest {
 
     @Test
     void a_directory_without_a_manifest_is_not_a_recording() {
-        assertThatThrownBy(() -> Recording.open(dir)).isInstanceOf(IOException.class).hasMessageContaining("is not a recording");
+        assertThatThrownBy(() -> Recording.open(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("is not a recording");
     }
 
     @Test
     void a_newer_format_version_is_refused_with_advice() throws IOException {
         var rec = dir.resolve("rec");
-        RecordingWriter.create(rec, RecordingInfo.started("test", "x", Map.of())).close();
+        RecordingWriter.create(rec, RecordingInfo.started("test", "x", Map.of()))
+                .close();
         var manifest = rec.resolve("recording.json");
-        Files.writeString(manifest, Files.readString(manifest).replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"), StandardOpenOption.TRUNCATE_EXISTING);
-        assertThatThrownBy(() -> Recording.open(rec)).hasMessageContaining("format version 99").hasMessageContaining("upgrade");
+        Files.writeString(
+                manifest,
+                Files.readString(manifest).replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"),
+                StandardOpenOption.TRUNCATE_EXISTING);
+        assertThatThrownBy(() -> Recording.open(rec))
+                .hasMessageContaining("format version 99")
+                .hasMessageContaining("upgrade");
     }
 }

@@ -23,12 +23,19 @@ final class SampleInteractions {
         for (int i = 0; i < binary.length; i++) {
             binary[i] = (byte) i;
         }
-        var http = base(1)
-                .protocol("http")
+        var http = base(1).protocol("http")
                 .request(HttpRequest.builder()
                         .method("POST")
                         .target("/api/items?x=1&y=%C3%A9")
-                        .headers(Headers.of("Host", "localhost:8080", "Content-Type", "application/json", "X-Dup", "a", "X-Dup", "b"))
+                        .headers(Headers.of(
+                                "Host",
+                                "localhost:8080",
+                                "Content-Type",
+                                "application/json",
+                                "X-Dup",
+                                "a",
+                                "X-Dup",
+                                "b"))
                         .body(Body.ofText("{\"name\":\"caf\u00e9 \\\"quoted\\\"\\n\",\"n\":1}"))
                         .build())
                 .response(HttpResponse.builder()
@@ -41,8 +48,7 @@ final class SampleInteractions {
                         .build())
                 .attribute("note", "sample")
                 .build();
-        var tcp = base(2)
-                .protocol("tcp")
+        var tcp = base(2).protocol("tcp")
                 .request(new TcpData(Body.of(binary)))
                 .response(null)
                 .error("server reset the connection")
@@ -52,13 +58,15 @@ final class SampleInteractions {
         fields.put("parameters", List.of(42L, "x", true));
         fields.put("nested", Map.of("k", 1.5));
         fields.put("nothing", null);
-        var structured = base(3)
-                .protocol("postgresql")
+        var structured = base(3).protocol("postgresql")
                 .direction(Direction.OUTBOUND)
                 .request(new StructuredMessage(fields))
                 .response(new StructuredMessage(Map.of("commandTag", "SELECT 1")))
                 .build();
-        var greeting = base(4).protocol("tcp").request(null).response(new TcpData(Body.ofText("220 ready\r\n"))).build();
+        var greeting = base(4).protocol("tcp")
+                .request(null)
+                .response(new TcpData(Body.ofText("220 ready\r\n")))
+                .build();
         return List.of(http, tcp, structured, greeting);
     }
 
@@ -78,8 +86,14 @@ final class SampleInteractions {
     static Interaction numbered(long sequence, String body) {
         return base(sequence)
                 .protocol("http")
-                .request(HttpRequest.builder().target("/items/" + sequence).body(Body.ofText(body)).build())
-                .response(HttpResponse.builder().status(200).body(Body.ofText(body)).build())
+                .request(HttpRequest.builder()
+                        .target("/items/" + sequence)
+                        .body(Body.ofText(body))
+                        .build())
+                .response(HttpResponse.builder()
+                        .status(200)
+                        .body(Body.ofText(body))
+                        .build())
                 .build();
     }
 }

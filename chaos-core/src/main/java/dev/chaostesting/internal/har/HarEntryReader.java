@@ -95,8 +95,11 @@ final class HarEntryReader {
                 .error(ours ? text(chaos, "error") : failure(responseNode, status, response != null));
         timings(b, response != null);
         if (ours) {
-            b.requestBytes(chaos.path("requestBytes").asLong(0)).responseBytes(chaos.path("responseBytes").asLong(0));
-            chaos.path("attributes").properties().forEach(e -> b.attribute(e.getKey(), e.getValue().asText()));
+            b.requestBytes(chaos.path("requestBytes").asLong(0))
+                    .responseBytes(chaos.path("responseBytes").asLong(0));
+            chaos.path("attributes")
+                    .properties()
+                    .forEach(e -> b.attribute(e.getKey(), e.getValue().asText()));
         } else {
             b.requestBytes(nonNegative(requestNode, "headersSize") + nonNegative(requestNode, "bodySize"));
             // Chrome's _transferSize is what came over the network; headersSize + bodySize is the spec's estimate
@@ -147,7 +150,9 @@ final class HarEntryReader {
             body = size > 0 ? new Body(new byte[0], size, true, null) : Body.empty();
         }
         var cookies = new ArrayList<String>();
-        node.path("cookies").forEach(c -> cookies.add(c.path("name").asText("") + "=" + c.path("value").asText("")));
+        node.path("cookies")
+                .forEach(c -> cookies.add(
+                        c.path("name").asText("") + "=" + c.path("value").asText("")));
         if (!headers.contains("Cookie") && !cookies.isEmpty()) {
             extra.add("Cookie", String.join("; ", cookies));
         }
@@ -165,9 +170,9 @@ final class HarEntryReader {
         var headers = headers(headerList);
         var content = node.path("content");
         var text = text(content, "text");
-        var bytes = text == null ? new byte[0] : content.path("encoding").asText("").equalsIgnoreCase("base64")
-                ? base64(text)
-                : utf8(text);
+        var bytes = text == null
+                ? new byte[0]
+                : content.path("encoding").asText("").equalsIgnoreCase("base64") ? base64(text) : utf8(text);
         var r = HttpResponse.builder()
                 .status(status)
                 .reason(node.path("statusText").asText(""))
@@ -195,7 +200,8 @@ final class HarEntryReader {
             // no text: the tool did not keep the content (cached, or saved without content); keep what it measured
             body = size > 0 ? new Body(new byte[0], size, true, null) : Body.empty();
         }
-        return r.body(body.size() > 0 ? body.withContentEncoding(wireEncoding) : body).build();
+        return r.body(body.size() > 0 ? body.withContentEncoding(wireEncoding) : body)
+                .build();
     }
 
     private Headers headers(JsonNode list) {
@@ -253,7 +259,10 @@ final class HarEntryReader {
         var params = new ArrayList<HarHttp.Param>();
         for (var p : list) {
             params.add(new HarHttp.Param(
-                    p.path("name").asText(""), p.path("value").asText(""), text(p, "fileName"), text(p, "contentType")));
+                    p.path("name").asText(""),
+                    p.path("value").asText(""),
+                    text(p, "fileName"),
+                    text(p, "contentType")));
         }
         return params;
     }
@@ -289,7 +298,10 @@ final class HarEntryReader {
         if (millis == null || !millis.isNumber() || millis.doubleValue() < 0) {
             return -1;
         }
-        return millis.decimalValue().movePointRight(3).setScale(0, RoundingMode.HALF_UP).longValue();
+        return millis.decimalValue()
+                .movePointRight(3)
+                .setScale(0, RoundingMode.HALF_UP)
+                .longValue();
     }
 
     private Instant startedAt() {

@@ -42,7 +42,11 @@ final class HarHttp {
     }
 
     /** A name/value pair of a query string or a form. */
-    record Param(String name, String value, @Nullable String fileName, @Nullable String contentType) {}
+    record Param(
+            String name,
+            String value,
+            @Nullable String fileName,
+            @Nullable String contentType) {}
 
     /** A cookie as HAR describes it; the optional attributes come from Set-Cookie only. */
     record Cookie(
@@ -202,7 +206,9 @@ final class HarHttp {
     private static Map.@Nullable Entry<String, String> nameValue(String pair) {
         int eq = pair.indexOf('=');
         var name = (eq < 0 ? pair : pair.substring(0, eq)).trim();
-        return name.isEmpty() ? null : Map.entry(name, eq < 0 ? "" : pair.substring(eq + 1).trim());
+        return name.isEmpty()
+                ? null
+                : Map.entry(name, eq < 0 ? "" : pair.substring(eq + 1).trim());
     }
 
     /** HAR wants ISO-8601; Set-Cookie has an RFC 1123 date, sometimes with dashes. Unparseable dates are left out. */
@@ -236,7 +242,9 @@ final class HarHttp {
         var out = new ByteArrayOutputStream();
         for (var p : params) {
             var part = new StringBuilder("--").append(boundary).append("\r\n");
-            part.append("Content-Disposition: form-data; name=\"").append(p.name()).append('"');
+            part.append("Content-Disposition: form-data; name=\"")
+                    .append(p.name())
+                    .append('"');
             if (p.fileName() != null) {
                 part.append("; filename=\"").append(p.fileName()).append('"');
             }
@@ -257,7 +265,9 @@ final class HarHttp {
         }
         for (var parameter : mimeType.split(";")) {
             var p = nameValue(parameter);
-            if (p != null && p.getKey().equalsIgnoreCase("boundary") && !p.getValue().isEmpty()) {
+            if (p != null
+                    && p.getKey().equalsIgnoreCase("boundary")
+                    && !p.getValue().isEmpty()) {
                 var value = p.getValue();
                 return value.length() > 1 && value.startsWith("\"") && value.endsWith("\"")
                         ? value.substring(1, value.length() - 1)

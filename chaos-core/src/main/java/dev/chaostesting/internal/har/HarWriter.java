@@ -137,7 +137,8 @@ public final class HarWriter {
             g.writeStringField("text", body.isText() ? body.text() : body.base64());
             g.writeEndObject();
         }
-        long headersSize = HarHttp.headSize(r.version(), r.method() + " " + r.target() + " " + r.version(), r.headers());
+        long headersSize =
+                HarHttp.headSize(r.version(), r.method() + " " + r.target() + " " + r.version(), r.headers());
         g.writeNumberField("headersSize", headersSize);
         g.writeNumberField("bodySize", bodySize(body, r.headers(), headersSize, i.requestBytes()));
         g.writeEndObject();
@@ -145,7 +146,8 @@ public final class HarWriter {
 
     private void response(Interaction i, HttpResponse r) throws IOException {
         var body = r.body();
-        long headersSize = HarHttp.headSize(r.version(), r.version() + " " + r.status() + " " + r.reason(), r.headers());
+        long headersSize =
+                HarHttp.headSize(r.version(), r.version() + " " + r.status() + " " + r.reason(), r.headers());
         long bodySize = bodySize(body, r.headers(), headersSize, i.responseBytes());
         g.writeObjectFieldStart("response");
         g.writeNumberField("status", r.status());
@@ -232,7 +234,10 @@ public final class HarWriter {
         }
         var body = request.body();
         boolean base64 = body.size() > 0 && !body.isText();
-        if (base64 || body.truncated() || body.contentEncoding() != null || !request.trailers().isEmpty()) {
+        if (base64
+                || body.truncated()
+                || body.contentEncoding() != null
+                || !request.trailers().isEmpty()) {
             g.writeObjectFieldStart("request");
             if (base64) {
                 g.writeStringField("encoding", "base64");

@@ -151,8 +151,9 @@ public final class ConnectionObserver {
                 detection = Detection.NO_MATCH;
             }
             if (detection == Detection.MATCH) {
-                if (chosen == null || (!chosen.portHints().contains(info.serverPort())
-                        && codec.portHints().contains(info.serverPort()))) {
+                if (chosen == null
+                        || (!chosen.portHints().contains(info.serverPort())
+                                && codec.portHints().contains(info.serverPort()))) {
                     chosen = codec;
                 }
             } else if (detection == Detection.NEED_MORE) {
@@ -185,8 +186,7 @@ public final class ConnectionObserver {
 
     private void decoderFailed(StreamDecoder failed, RuntimeException e) {
         if (decoder == failed && !failedOpen) {
-            context.failOpen(
-                    protocol + " decoder failed: " + e, ByteBuffer.allocate(0), ByteBuffer.allocate(0));
+            context.failOpen(protocol + " decoder failed: " + e, ByteBuffer.allocate(0), ByteBuffer.allocate(0));
         }
     }
 
@@ -239,6 +239,7 @@ public final class ConnectionObserver {
     }
 
     public static Instant toInstant(long epochMicros) {
-        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1_000L);
+        return Instant.ofEpochSecond(
+                Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1_000L);
     }
 }

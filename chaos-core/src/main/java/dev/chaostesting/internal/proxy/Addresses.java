@@ -8,7 +8,9 @@ public final class Addresses {
     private Addresses() {}
 
     public static String format(InetSocketAddress address) {
-        var host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        var host = address.getAddress() == null
+                ? address.getHostString()
+                : address.getAddress().getHostAddress();
         if (address.getAddress() instanceof Inet6Address) {
             int scope = host.indexOf('%');
             host = "[" + (scope < 0 ? host : host.substring(0, scope)) + "]";

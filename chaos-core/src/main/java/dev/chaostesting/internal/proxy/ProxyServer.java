@@ -81,7 +81,8 @@ public final class ProxyServer implements AutoCloseable {
                     }
                 });
         try {
-            this.serverChannel = bootstrap.bind(settings.listen()).syncUninterruptibly().channel();
+            this.serverChannel =
+                    bootstrap.bind(settings.listen()).syncUninterruptibly().channel();
         } catch (Exception e) { // bind failures arrive as undeclared checked exceptions
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot listen on " + Addresses.format(settings.listen()) + ": " + e.getMessage(), e);
@@ -134,14 +135,16 @@ public final class ProxyServer implements AutoCloseable {
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                            settings.connectTimeout().toMillis())
                     .handler(new Relay(connection, dev.chaostesting.spi.Side.SERVER))
                     .connect(settings.target())
                     .addListener((ChannelFutureListener) f -> {
                         if (f.isSuccess()) {
                             channels.add(f.channel());
                             connection.connected(f.channel());
-                            ctx.pipeline().replace(this, "relay", new Relay(connection, dev.chaostesting.spi.Side.CLIENT));
+                            ctx.pipeline()
+                                    .replace(this, "relay", new Relay(connection, dev.chaostesting.spi.Side.CLIENT));
                             client.config().setAutoRead(true);
                             f.channel().config().setAutoRead(true);
                         } else {

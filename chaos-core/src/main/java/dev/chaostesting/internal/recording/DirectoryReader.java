@@ -2,21 +2,21 @@ package dev.chaostesting.internal.recording;
 
 import dev.chaostesting.model.Interaction;
 import dev.chaostesting.recording.RecordingInfo;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.BufferedReader;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
-import org.jspecify.annotations.Nullable;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
 
 /** Reads a recording directory: the manifest, then each segment in order, streaming. */
 public final class DirectoryReader {

@@ -64,37 +64,37 @@ public final class InteractionJson {
         }
         g.writeObjectFieldStart(field);
         if (message instanceof HttpRequest r) {
-                g.writeStringField("method", r.method());
-                g.writeStringField("path", r.target());
-                g.writeStringField("version", r.version());
-                writeHeaders("headers", r.headers(), g);
-                writeBody("body", r.body(), g);
-                if (!r.trailers().isEmpty()) {
-                    writeHeaders("trailers", r.trailers(), g);
-                }
+            g.writeStringField("method", r.method());
+            g.writeStringField("path", r.target());
+            g.writeStringField("version", r.version());
+            writeHeaders("headers", r.headers(), g);
+            writeBody("body", r.body(), g);
+            if (!r.trailers().isEmpty()) {
+                writeHeaders("trailers", r.trailers(), g);
+            }
         } else if (message instanceof HttpResponse r) {
-                g.writeNumberField("status", r.status());
-                g.writeStringField("reason", r.reason());
-                g.writeStringField("version", r.version());
-                writeHeaders("headers", r.headers(), g);
-                writeBody("body", r.body(), g);
-                if (!r.trailers().isEmpty()) {
-                    writeHeaders("trailers", r.trailers(), g);
+            g.writeNumberField("status", r.status());
+            g.writeStringField("reason", r.reason());
+            g.writeStringField("version", r.version());
+            writeHeaders("headers", r.headers(), g);
+            writeBody("body", r.body(), g);
+            if (!r.trailers().isEmpty()) {
+                writeHeaders("trailers", r.trailers(), g);
+            }
+            if (!r.interim().isEmpty()) {
+                g.writeArrayFieldStart("interim");
+                for (int status : r.interim()) {
+                    g.writeNumber(status);
                 }
-                if (!r.interim().isEmpty()) {
-                    g.writeArrayFieldStart("interim");
-                    for (int status : r.interim()) {
-                        g.writeNumber(status);
-                    }
-                    g.writeEndArray();
-                }
+                g.writeEndArray();
+            }
         } else if (message instanceof TcpData d) {
             writeBody("data", d.data(), g);
         } else if (message instanceof StructuredMessage s) {
-                for (var e : s.fields().entrySet()) {
-                    g.writeFieldName(e.getKey());
-                    writeValue(e.getValue(), g);
-                }
+            for (var e : s.fields().entrySet()) {
+                g.writeFieldName(e.getKey());
+                writeValue(e.getValue(), g);
+            }
         }
         g.writeEndObject();
     }
@@ -141,7 +141,10 @@ public final class InteractionJson {
             g.writeString(s);
         } else if (value instanceof Boolean b) {
             g.writeBoolean(b);
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+        } else if (value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof Byte) {
             g.writeNumber(((Number) value).longValue());
         } else if (value instanceof Double || value instanceof Float) {
             g.writeNumber(((Number) value).doubleValue());
@@ -192,7 +195,9 @@ public final class InteractionJson {
         if (error != null && !error.isNull()) {
             b.error(error.asText());
         }
-        node.path("attributes").properties().forEach(e -> b.attribute(e.getKey(), e.getValue().asText()));
+        node.path("attributes")
+                .properties()
+                .forEach(e -> b.attribute(e.getKey(), e.getValue().asText()));
         return b.build();
     }
 

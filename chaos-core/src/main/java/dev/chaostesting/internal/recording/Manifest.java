@@ -55,7 +55,9 @@ public final class Manifest {
                     + RecordingInfo.FORMAT_VERSION + "): upgrade chaos-testing");
         }
         var details = new LinkedHashMap<String, String>();
-        node.path("details").properties().forEach(e -> details.put(e.getKey(), e.getValue().asText()));
+        node.path("details")
+                .properties()
+                .forEach(e -> details.put(e.getKey(), e.getValue().asText()));
         var closedAt = node.get("closedAt");
         return new RecordingInfo(
                 version,

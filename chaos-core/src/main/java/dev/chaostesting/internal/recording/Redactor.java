@@ -73,7 +73,12 @@ public final class Redactor {
             if (headers == r.headers() && target.equals(r.target()) && body == r.body() && trailers == r.trailers()) {
                 return r;
             }
-            return r.newBuilder().headers(headers).target(target).body(body).trailers(trailers).build();
+            return r.newBuilder()
+                    .headers(headers)
+                    .target(target)
+                    .body(body)
+                    .trailers(trailers)
+                    .build();
         }
         if (message instanceof HttpResponse r) {
             var headers = headers(r.headers());
@@ -151,7 +156,10 @@ public final class Redactor {
                 }
                 var scheme = value.substring(0, space);
                 // Basic carries a password: no fingerprint that could be guessed back.
-                return scheme + " " + (scheme.equalsIgnoreCase("basic") ? REDACTED : fingerprint(value.substring(space + 1).trim()));
+                return scheme + " "
+                        + (scheme.equalsIgnoreCase("basic")
+                                ? REDACTED
+                                : fingerprint(value.substring(space + 1).trim()));
             }
             case "cookie" -> {
                 var parts = new ArrayList<String>();
@@ -248,7 +256,9 @@ public final class Redactor {
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.VALUE_STRING) {
                     var field = p.currentName();
-                    if (field != null && isSecretField(field) && p.getParsingContext().inObject()) {
+                    if (field != null
+                            && isSecretField(field)
+                            && p.getParsingContext().inObject()) {
                         long start = p.currentTokenLocation().getByteOffset();
                         var value = p.getText();
                         long end = p.currentLocation().getByteOffset();

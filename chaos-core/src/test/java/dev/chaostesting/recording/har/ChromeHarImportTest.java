@@ -92,7 +92,8 @@ class ChromeHarImportTest {
         var request = fetch.httpRequest();
         assertThat(request.version()).isEqualTo("HTTP/2");
         assertThat(Fixtures.names(request.headers()))
-                .containsExactly("Host", "accept", "accept-encoding", "authorization", "origin", "referer", "sec-fetch-mode");
+                .containsExactly(
+                        "Host", "accept", "accept-encoding", "authorization", "origin", "referer", "sec-fetch-mode");
         assertThat(request.headers().first("Host")).contains("api.example.com");
         assertThat(fetch.server()).isEqualTo("93.184.216.34:443");
         assertThat(fetch.durationMicros()).isEqualTo(101_512);
@@ -103,7 +104,9 @@ class ChromeHarImportTest {
         var response = fetch.httpResponse();
         assertThat(response.version()).isEqualTo("HTTP/2");
         assertThat(response.reason()).isEmpty();
-        assertThat(response.body().text()).isEqualTo("{\"id\":42,\"status\":\"open\",\"items\":[{\"sku\":\"A-1\",\"qty\":2}],\"total\":\"19.90\"}");
+        assertThat(response.body().text())
+                .isEqualTo(
+                        "{\"id\":42,\"status\":\"open\",\"items\":[{\"sku\":\"A-1\",\"qty\":2}],\"total\":\"19.90\"}");
         assertThat(response.body().contentEncoding()).isEqualTo("br");
     }
 

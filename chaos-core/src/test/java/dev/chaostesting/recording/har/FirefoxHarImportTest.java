@@ -90,7 +90,8 @@ class FirefoxHarImportTest {
                 .containsExactly("Host", "User-Agent", "Accept", "Accept-Encoding", "Referer", "TE");
         assertThat(script.durationMicros()).isEqualTo(71_000);
         assertThat(script.timeToFirstByteMicros()).isEqualTo(2_000 + 11_000 + 21_000 + 33_000);
-        assertThat(script.httpResponse().body().text()).isEqualTo("/*! chart.js */\n(function(){console.log('chart')})();");
+        assertThat(script.httpResponse().body().text())
+                .isEqualTo("/*! chart.js */\n(function(){console.log('chart')})();");
         assertThat(script.httpResponse().body().contentEncoding()).isEqualTo("br");
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** What is not HAR fails with one line that names the input and, for a bad entry, its index. */
 class HarBadInputTest {
 
-    private static final String GOOD = "{\"request\": {\"method\": \"GET\", \"url\": \"http://h/\"}, \"response\": {\"status\": 200}}";
+    private static final String GOOD =
+            "{\"request\": {\"method\": \"GET\", \"url\": \"http://h/\"}, \"response\": {\"status\": 200}}";
 
     @Test
     void notJson() {
@@ -69,7 +70,8 @@ class HarBadInputTest {
     void requestWithoutMethodOrUrl() {
         assertThatThrownBy(() -> Har.read(HarTolerantImportTest.har("{\"request\": {\"url\": \"http://h/\"}}")))
                 .hasMessage("input: log.entries[0]: request has no method");
-        assertThatThrownBy(() -> Har.read(HarTolerantImportTest.har(GOOD, GOOD, "{\"request\": {\"method\": \"GET\", \"url\": \"\"}}")))
+        assertThatThrownBy(() -> Har.read(
+                        HarTolerantImportTest.har(GOOD, GOOD, "{\"request\": {\"method\": \"GET\", \"url\": \"\"}}")))
                 .hasMessage("input: log.entries[2]: request has no url");
     }
 

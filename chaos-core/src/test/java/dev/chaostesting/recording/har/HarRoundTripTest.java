@@ -77,10 +77,11 @@ class HarRoundTripTest {
         assertThat(get.path("cookies").toString())
                 .isEqualTo("[{\"name\":\"session\",\"value\":\"<redacted>\"},{\"name\":\"theme\",\"value\":\"dark\"}]");
         assertThat(get.has("postData")).isFalse();
-        assertThat(get.path("headersSize").asLong()).isEqualTo(("GET /users?id=7&full=true&name=J%C3%BCrgen HTTP/1.1\r\n"
-                        + "Host: shop.local:8080\r\nAccept: application/json\r\n"
-                        + "Cookie: session=<redacted>; theme=dark\r\n\r\n")
-                .length());
+        assertThat(get.path("headersSize").asLong())
+                .isEqualTo(("GET /users?id=7&full=true&name=J%C3%BCrgen HTTP/1.1\r\n"
+                                + "Host: shop.local:8080\r\nAccept: application/json\r\n"
+                                + "Cookie: session=<redacted>; theme=dark\r\n\r\n")
+                        .length());
 
         var post = entry(1).path("request");
         assertThat(post.path("postData").path("mimeType").asText()).isEqualTo("application/json");
@@ -90,7 +91,8 @@ class HarRoundTripTest {
         var binary = entry(2);
         assertThat(binary.path("request").path("postData").path("text").asText())
                 .isEqualTo(java.util.Base64.getEncoder().encodeToString(BINARY));
-        assertThat(binary.path("_chaos").path("request").path("encoding").asText()).isEqualTo("base64");
+        assertThat(binary.path("_chaos").path("request").path("encoding").asText())
+                .isEqualTo("base64");
     }
 
     @Test
@@ -115,12 +117,16 @@ class HarRoundTripTest {
         var gzip = entry(3);
         assertThat(gzip.path("response").path("content").path("size").asLong()).isEqualTo(26);
         assertThat(gzip.path("response").path("bodySize").asLong()).isEqualTo(20);
-        assertThat(gzip.path("response").path("content").path("compression").asLong()).isEqualTo(6);
-        assertThat(gzip.path("_chaos").path("response").path("contentEncoding").asText()).isEqualTo("gzip");
+        assertThat(gzip.path("response").path("content").path("compression").asLong())
+                .isEqualTo(6);
+        assertThat(gzip.path("_chaos").path("response").path("contentEncoding").asText())
+                .isEqualTo("gzip");
 
         var truncated = entry(4);
-        assertThat(truncated.path("response").path("content").path("size").asLong()).isEqualTo(1000);
-        assertThat(truncated.path("_chaos").path("response").path("truncated").asBoolean()).isTrue();
+        assertThat(truncated.path("response").path("content").path("size").asLong())
+                .isEqualTo(1000);
+        assertThat(truncated.path("_chaos").path("response").path("truncated").asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -225,13 +231,16 @@ class HarRoundTripTest {
                 .build());
         // 4: a gzip body stored decoded
         var gzipHead = Headers.of("Content-Type", "text/plain; charset=utf-8", "Content-Encoding", "gzip");
-        long gzipHeadSize = ("HTTP/1.1 200 OK\r\n\r\n".length() + "Content-Type: text/plain; charset=utf-8\r\n".length()
+        long gzipHeadSize = ("HTTP/1.1 200 OK\r\n\r\n".length()
+                + "Content-Type: text/plain; charset=utf-8\r\n".length()
                 + "Content-Encoding: gzip\r\n".length());
         list.add(base(list, "c3")
                 .timeToFirstByteMicros(0)
                 .durationMicros(0)
                 .responseBytes(gzipHeadSize + 20)
-                .request(HttpRequest.builder().headers(Headers.of("Host", "shop.local")).build())
+                .request(HttpRequest.builder()
+                        .headers(Headers.of("Host", "shop.local"))
+                        .build())
                 .response(HttpResponse.builder()
                         .reason("OK")
                         .headers(gzipHead)
@@ -261,7 +270,8 @@ class HarRoundTripTest {
                 .request(HttpRequest.builder()
                         .method("DELETE")
                         .target("/users/8")
-                        .headers(Headers.of("host", "shop.local", "X-Forwarded-For", "1.1.1.1", "x-forwarded-for", "2.2.2.2"))
+                        .headers(Headers.of(
+                                "host", "shop.local", "X-Forwarded-For", "1.1.1.1", "x-forwarded-for", "2.2.2.2"))
                         .build())
                 .response(HttpResponse.builder()
                         .status(204)
@@ -364,7 +374,9 @@ class HarRoundTripTest {
                 .startedAt(Instant.parse("2024-05-14T09:12:04Z"))
                 .timeToFirstByteMicros(900)
                 .durationMicros(800)
-                .request(HttpRequest.builder().headers(Headers.of("Host", "shop.local")).build())
+                .request(HttpRequest.builder()
+                        .headers(Headers.of("Host", "shop.local"))
+                        .build())
                 .response(HttpResponse.builder().reason("OK").build())
                 .error("response cut short")
                 .build());
@@ -372,7 +384,9 @@ class HarRoundTripTest {
                 .startedAt(Instant.parse("2024-05-14T09:12:04.000000001Z"))
                 .timeToFirstByteMicros(1_500)
                 .durationMicros(1_500)
-                .request(HttpRequest.builder().headers(Headers.of("Host", "shop.local")).build())
+                .request(HttpRequest.builder()
+                        .headers(Headers.of("Host", "shop.local"))
+                        .build())
                 .error("response not understood")
                 .build());
         return list;

@@ -104,7 +104,9 @@ final class HarSpec {
                 assertString(postData, "text", at + ".postData");
             }
             if (postData.has("params")) {
-                assertThat(postData.get("params").isArray()).as(at + ".postData.params").isTrue();
+                assertThat(postData.get("params").isArray())
+                        .as(at + ".postData.params")
+                        .isTrue();
             }
         }
         assertNumber(request, "headersSize", at);
@@ -195,11 +197,15 @@ final class HarSpec {
     }
 
     private static void assertString(JsonNode node, String field, String at) {
-        assertThat(node.path(field).isTextual()).as(at + "." + field + " is a string").isTrue();
+        assertThat(node.path(field).isTextual())
+                .as(at + "." + field + " is a string")
+                .isTrue();
     }
 
     private static void assertNumber(JsonNode node, String field, String at) {
-        assertThat(node.path(field).isNumber()).as(at + "." + field + " is a number").isTrue();
+        assertThat(node.path(field).isNumber())
+                .as(at + "." + field + " is a number")
+                .isTrue();
     }
 
     /** HAR allows custom fields only with a leading underscore. */
@@ -210,6 +216,8 @@ final class HarSpec {
                 unknown.add(name);
             }
         });
-        assertThat(unknown).as(at + ": fields that are neither HAR 1.2 nor custom (_...)").isEmpty();
+        assertThat(unknown)
+                .as(at + ": fields that are neither HAR 1.2 nor custom (_...)")
+                .isEmpty();
     }
 }

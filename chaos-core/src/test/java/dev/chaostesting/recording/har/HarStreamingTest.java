@@ -44,7 +44,9 @@ class HarStreamingTest {
         // output left before the last interaction was even produced: entries are not collected first
         assertThat(generator.bytesOutWhenLastWasProduced).isGreaterThan(out.count * 9 / 10);
         // interactions already written are garbage: the writer keeps no reference to them
-        assertThat(generator.collectedEarlyOnes).as("early interactions collected mid-way").isTrue();
+        assertThat(generator.collectedEarlyOnes)
+                .as("early interactions collected mid-way")
+                .isTrue();
         assertThat(millis).isLessThan(20_000);
     }
 

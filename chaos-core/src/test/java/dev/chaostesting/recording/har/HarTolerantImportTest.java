@@ -39,9 +39,10 @@ class HarTolerantImportTest {
 
     @Test
     void anEmptyVersionWithPseudoHeadersIsHttp2() throws IOException {
-        var i = only("{\"request\": {\"method\": \"GET\", \"url\": \"https://h/a\", \"httpVersion\": \"\", \"headers\": ["
-                + "{\"name\": \":method\", \"value\": \"GET\"}, {\"name\": \":authority\", \"value\": \"h\"},"
-                + "{\"name\": \"Host\", \"value\": \"h.example\"}]}, \"response\": {\"status\": 204}}");
+        var i = only(
+                "{\"request\": {\"method\": \"GET\", \"url\": \"https://h/a\", \"httpVersion\": \"\", \"headers\": ["
+                        + "{\"name\": \":method\", \"value\": \"GET\"}, {\"name\": \":authority\", \"value\": \"h\"},"
+                        + "{\"name\": \"Host\", \"value\": \"h.example\"}]}, \"response\": {\"status\": 204}}");
 
         assertThat(i.httpRequest().version()).isEqualTo("HTTP/2");
         // a Host header wins over :authority
@@ -61,15 +62,17 @@ class HarTolerantImportTest {
         "2024-05-14T11:12:03.1234567+02:00, 2024-05-14T09:12:03.123456700Z"
     })
     void readsStartedDateTimeWithAnyOffsetAndPrecision(String date, String expected) throws IOException {
-        var i = only("{\"startedDateTime\": \"" + date + "\", \"request\": {\"method\": \"GET\", \"url\": \"http://h/\"},"
-                + " \"response\": {\"status\": 200}}");
+        var i = only(
+                "{\"startedDateTime\": \"" + date + "\", \"request\": {\"method\": \"GET\", \"url\": \"http://h/\"},"
+                        + " \"response\": {\"status\": 200}}");
 
         assertThat(i.startedAt()).isEqualTo(Instant.parse(expected));
     }
 
     @Test
     void aMinimalEntryGetsDefaults() throws IOException {
-        var i = only("{\"request\": {\"method\": \"GET\", \"url\": \"http://example.com/x?y\"}, \"response\": {\"status\": 200}}");
+        var i = only(
+                "{\"request\": {\"method\": \"GET\", \"url\": \"http://example.com/x?y\"}, \"response\": {\"status\": 200}}");
 
         assertThat(i.sequence()).isEqualTo(1);
         assertThat(i.startedAt()).isEqualTo(Instant.EPOCH);
@@ -143,16 +146,19 @@ class HarTolerantImportTest {
 
     @Test
     void urlsWithoutPathWithUserInfoFragmentOrNoServer() throws IOException {
-        var entries = Har.read(har(
-                "{\"request\": {\"method\": \"GET\", \"url\": \"https://user:pw@example.com?x=1#top\"}, \"response\": {\"status\": 200}}",
-                "{\"request\": {\"method\": \"GET\", \"url\": \"http://[2001:db8::1]:8443\"}, \"response\": {\"status\": 200}}",
-                "{\"request\": {\"method\": \"GET\", \"url\": \"/relative?q\", \"headers\": [{\"name\": \"Host\", \"value\": \"h\"}]},"
-                        + " \"response\": {\"status\": 200}}",
-                "{\"request\": {\"method\": \"GET\", \"url\": \"data:text/plain,hi\"}, \"response\": {\"status\": 200}}"));
+        var entries = Har.read(
+                har(
+                        "{\"request\": {\"method\": \"GET\", \"url\": \"https://user:pw@example.com?x=1#top\"}, \"response\": {\"status\": 200}}",
+                        "{\"request\": {\"method\": \"GET\", \"url\": \"http://[2001:db8::1]:8443\"}, \"response\": {\"status\": 200}}",
+                        "{\"request\": {\"method\": \"GET\", \"url\": \"/relative?q\", \"headers\": [{\"name\": \"Host\", \"value\": \"h\"}]},"
+                                + " \"response\": {\"status\": 200}}",
+                        "{\"request\": {\"method\": \"GET\", \"url\": \"data:text/plain,hi\"}, \"response\": {\"status\": 200}}"));
 
-        assertThat(entries).extracting(i -> i.httpRequest().target())
+        assertThat(entries)
+                .extracting(i -> i.httpRequest().target())
                 .containsExactly("/?x=1", "/", "/relative?q", "data:text/plain,hi");
-        assertThat(entries).extracting(Interaction::server)
+        assertThat(entries)
+                .extracting(Interaction::server)
                 .containsExactly("example.com:443", "[2001:db8::1]:8443", "", "");
     }
 
@@ -166,9 +172,11 @@ class HarTolerantImportTest {
                 + " \"send\": 1, \"wait\": 2, \"receive\": 3}}], \"creator\": {\"name\": \"x\", \"version\": \"1\"},"
                 + " \"version\": \"1.2\"}, \"_after\": 1}";
 
-        var i = Har.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))).get(0);
+        var i = Har.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)))
+                .get(0);
 
-        assertThat(i.httpRequest().headers().entries()).extracting(e -> e.getKey() + "=" + e.getValue())
+        assertThat(i.httpRequest().headers().entries())
+                .extracting(e -> e.getKey() + "=" + e.getValue())
                 .containsExactly("A=1", "B=");
         assertThat(i.httpResponse().body().text()).isEqualTo("ok");
         assertThat(i.durationMicros()).isEqualTo(6_000);
@@ -177,18 +185,22 @@ class HarTolerantImportTest {
     @Test
     void readsEntriesOneAtATimeAndLeavesTheStreamOpen() throws IOException {
         var closed = new boolean[1];
-        var in = new ByteArrayInputStream(har(
-                        "{\"request\": {\"method\": \"GET\", \"url\": \"http://h/1\"}, \"response\": {\"status\": 200}}",
-                        "{\"request\": {\"method\": \"GET\", \"url\": \"http://h/2\"}, \"response\": {\"status\": 200}}")
-                .readAllBytes()) {
-            @Override
-            public void close() {
-                closed[0] = true;
-            }
-        };
+        var in =
+                new ByteArrayInputStream(har(
+                                "{\"request\": {\"method\": \"GET\", \"url\": \"http://h/1\"}, \"response\": {\"status\": 200}}",
+                                "{\"request\": {\"method\": \"GET\", \"url\": \"http://h/2\"}, \"response\": {\"status\": 200}}")
+                        .readAllBytes()) {
+                    @Override
+                    public void close() {
+                        closed[0] = true;
+                    }
+                };
         var targets = new java.util.ArrayList<String>();
 
-        long count = Har.read(in, "two.har", i -> targets.add(i.sequence() + " " + i.httpRequest().target()));
+        long count = Har.read(
+                in,
+                "two.har",
+                i -> targets.add(i.sequence() + " " + i.httpRequest().target()));
 
         assertThat(count).isEqualTo(2);
         assertThat(targets).containsExactly("1 /1", "2 /2");
@@ -215,8 +227,9 @@ class HarTolerantImportTest {
     }
 
     static ByteArrayInputStream har(String... entries) {
-        var json = "{\"log\": {\"version\": \"1.2\", \"creator\": {\"name\": \"test\", \"version\": \"1\"}, \"entries\": ["
-                + String.join(",", entries) + "]}}";
+        var json =
+                "{\"log\": {\"version\": \"1.2\", \"creator\": {\"name\": \"test\", \"version\": \"1\"}, \"entries\": ["
+                        + String.join(",", entries) + "]}}";
         return new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8));
     }
 }

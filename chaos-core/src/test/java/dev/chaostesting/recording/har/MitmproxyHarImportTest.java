@@ -30,8 +30,11 @@ class MitmproxyHarImportTest {
         assertThat(read).extracting(i -> i.httpRequest().method()).containsExactly("GET", "POST", "POST", "GET", "GET");
         assertThat(read)
                 .extracting(i -> i.httpRequest().target())
-                .containsExactly("/v1/users?limit=2&sort=name", "/v1/users", "/search", "/v1/users/7/avatar", "/health");
-        assertThat(read).extracting(Interaction::connection).containsExactly("har-0", "har-1", "har-2", "har-3", "har-4");
+                .containsExactly(
+                        "/v1/users?limit=2&sort=name", "/v1/users", "/search", "/v1/users/7/avatar", "/health");
+        assertThat(read)
+                .extracting(Interaction::connection)
+                .containsExactly("har-0", "har-1", "har-2", "har-3", "har-4");
     }
 
     @Test
@@ -55,7 +58,8 @@ class MitmproxyHarImportTest {
 
     @Test
     void postBodiesComeFromTextWhenThereIsText() {
-        assertThat(read.get(1).httpRequest().body().text()).isEqualTo("{\"name\":\"Ann\",\"email\":\"ann@example.com\"}");
+        assertThat(read.get(1).httpRequest().body().text())
+                .isEqualTo("{\"name\":\"Ann\",\"email\":\"ann@example.com\"}");
         assertThat(read.get(1).httpResponse().status()).isEqualTo(201);
         assertThat(read.get(1).timeToFirstByteMicros()).isEqualTo(402 + 12_733);
         // the text as sent, not the params re-encoded (which would turn '+' into "%2B" or spaces into '+')

@@ -42,7 +42,8 @@ class PlaywrightHarImportTest {
         assertThat(get.responseBytes()).isEqualTo(245);
         assertThat(get.requestBytes()).isZero();
         assertThat(get.httpRequest().headers().size()).isEqualTo(6);
-        assertThat(get.httpResponse().body().text()).isEqualTo("{\"orders\":[{\"id\":42,\"status\":\"open\"}],\"page\":1}");
+        assertThat(get.httpResponse().body().text())
+                .isEqualTo("{\"orders\":[{\"id\":42,\"status\":\"open\"}],\"page\":1}");
         assertThat(get.httpResponse().headers().first("Content-Type")).contains("application/json; charset=utf-8");
     }
 
