@@ -10,6 +10,9 @@
 #   BENCH_DURATION=10       seconds of each wrk run and of each fixed-rate measurement (after its 2 s warm-up)
 #   BENCH_RATE=2000         requests/s of the fixed-rate latency test, over 16 keep-alive connections
 #   BENCH_ROUNDS=2          rounds of the wrk and fixed-rate tests, paths interleaved; the best round of each is kept
+#   BENCH_WAIT_IDLE=60      seconds to wait at most for other work on the machine to stop before measuring
+#   BENCH_NICE=-10          niceness of everything the benchmark starts (as root), so that other work sharing the
+#                           machine (builds, tests) disturbs all paths less; 0 leaves priorities alone
 #   BENCH_PIN=0             1: pin nginx and HAProxy to CPU 0, our proxies to CPU 1 (load generators float)
 #   BENCH_JFR_DIR=          a directory: our proxies write JFR recordings there, for profiling
 #   BENCH_SKIP_BUILD=0      1: reuse chaos-bench/target/chaos-bench.jar
@@ -24,6 +27,8 @@ IO_THREADS=${BENCH_IO_THREADS:-1}
 DURATION=${BENCH_DURATION:-10}
 RATE=${BENCH_RATE:-2000}
 ROUNDS=${BENCH_ROUNDS:-2}
+WAIT_IDLE=${BENCH_WAIT_IDLE:-60}
+NICE=${BENCH_NICE:--10}
 PIN=${BENCH_PIN:-0}
 JFR_DIR=${BENCH_JFR_DIR:-}
 CONNECTIONS=16
@@ -202,7 +207,7 @@ start_ours() { # name port record-dir|off
     mkdir -p "$JFR_DIR"
     jfr=("-XX:StartFlightRecording=filename=$JFR_DIR/$1.jfr,settings=profile")
   fi
-  java "${PROXY_JVM[@]}" "${jfr[@]}" -cp "$JAR" dev.chaostesting.bench.ProxyMain \
+  java "${PROXY_JVM[@]}" "-Xlog:gc:file=$WORK/$1-gc.log" "${jfr[@]}" -cp "$JAR" dev.chaostesting.bench.ProxyMain \
     --target "$NGINX_PORT" --listen "$2" --io-threads "$IO_THREADS" --record "$3" >"$WORK/$1.log" 2>&1 &
   PID[$1]=$!
   wait_listening "$2" "$1" "${PID[$1]}"
@@ -327,6 +332,11 @@ measure() {
 
 # --- (d) the table --------------------------------------------------------------------------------------------------
 
+gc_pauses() { # name -> "N pauses, max X ms" from the proxy's -Xlog:gc file
+  awk '/Pause/ { n++; v = $NF; sub(/ms$/, "", v); if (v + 0 > max) max = v + 0 }
+    END { printf "%d pauses, max %.1f ms", n, max }' "$WORK/$1-gc.log"
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a - b }'; }
 verdict() { # value op limit
@@ -382,6 +392,7 @@ report() {
   echo "Latency errors (non-200, missing or unsent): direct ${LAT_ERR[direct]}, haproxy ${LAT_ERR[haproxy]}," \
     "ours-off ${LAT_ERR[ours-off]}, ours-on ${LAT_ERR[ours-on]}."
   echo "Recording proxy: $RECORDED"
+  echo "GC pauses over the whole run: ours-off $(gc_pauses ours-off), ours-on $(gc_pauses ours-on)."
   echo "CPU busy before the run (other work on the machine): ${BUSY_BEFORE}%; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 }
 
@@ -389,12 +400,23 @@ main() {
   install_packages
   build
   trap cleanup EXIT INT TERM
+  # Every server and load generator is started from here and inherits the niceness: all paths alike.
+  if [[ $NICE != 0 ]] && ((EUID == 0)); then
+    renice -n "$NICE" -p $$ >/dev/null
+  fi
   make_work_dir
   for p in "${PATHS[@]}"; do
     listening "${PORT[$p]}" && die "port ${PORT[$p]} is in use; set BENCH_PORT_BASE"
   done
   log "work directory $WORK"
   BUSY_BEFORE=$(busy_percent)
+  local waited=0
+  while ((BUSY_BEFORE > 10 && waited < WAIT_IDLE)); do
+    log "the CPUs are ${BUSY_BEFORE}% busy with other work; waiting for them to settle (up to ${WAIT_IDLE} s)"
+    sleep 4
+    waited=$((waited + 5))
+    BUSY_BEFORE=$(busy_percent)
+  done
   if ((BUSY_BEFORE > 10)); then
     log "warning: the CPUs are already ${BUSY_BEFORE}% busy before the benchmark; figures will be low and noisy"
   fi

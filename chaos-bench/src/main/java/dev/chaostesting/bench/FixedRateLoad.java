@@ -279,7 +279,11 @@ public final class FixedRateLoad {
                 throw new IllegalArgumentException("--port is required (1..65535)");
             }
             // Every loop of the generator is bounded: at most 10 minutes and 10 million requests.
-            if (rate < 1 || connections < 1 || warmup < 0 || duration < 1 || warmup + duration > 600
+            if (rate < 1
+                    || connections < 1
+                    || warmup < 0
+                    || duration < 1
+                    || warmup + duration > 600
                     || (long) rate * (warmup + duration) > 10_000_000L) {
                 throw new IllegalArgumentException("rate, connections, warm-up or duration out of range");
             }

@@ -23,9 +23,7 @@ public final class ProxyMain {
 
     public static void main(String[] args) throws IOException, InterruptedException {
         var options = Options.parse(args);
-        var config = Interceptor.onPort(options.target)
-                .listenOn(options.listen)
-                .ioThreads(options.ioThreads);
+        var config = Interceptor.onPort(options.target).listenOn(options.listen).ioThreads(options.ioThreads);
         if (options.recordTo != null) {
             config = config.recordTo(options.recordTo);
         }
@@ -53,7 +51,12 @@ public final class ProxyMain {
                 + s.bytesFromServers() + " interactions=" + s.interactions() + " dropped=" + s.dropped();
     }
 
-    private record Options(int target, int listen, int ioThreads, @Nullable Path recordTo, @Nullable String protocol) {
+    private record Options(
+            int target,
+            int listen,
+            int ioThreads,
+            @Nullable Path recordTo,
+            @Nullable String protocol) {
 
         static Options parse(String[] args) {
             Integer target = null;

@@ -2,6 +2,7 @@ package dev.chaostesting.spi;
 
 import dev.chaostesting.model.Interaction;
 import java.nio.ByteBuffer;
+import java.util.Map;
 
 /** What a {@link StreamDecoder} is given to report what it decoded. */
 public interface DecoderContext {
@@ -19,6 +20,15 @@ public interface DecoderContext {
 
     /** Records one decoded interaction. */
     void emit(Interaction.Builder interaction);
+
+    /**
+     * Hands the rest of the connection to the raw TCP recorder on purpose (not an error): e.g. after an HTTP upgrade or
+     * CONNECT, when both directions carry a tunnel. Every raw turn recorded from now on carries {@code attributes}.
+     * The returned decoder is the raw recorder: feed it, in order and with their own times, the bytes (and ends) this
+     * decoder already received but did not record; after this call returns, every further byte goes straight to it and
+     * this decoder gets no more calls.
+     */
+    StreamDecoder switchToRaw(Map<String, String> attributes);
 
     /**
      * Gives up decoding: from now on the connection is recorded as raw TCP, starting with the bytes this decoder had

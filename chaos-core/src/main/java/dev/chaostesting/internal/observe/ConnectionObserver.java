@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -55,12 +56,12 @@ public final class ConnectionObserver {
         this.sink = sink;
         if (forcedProtocol != null) {
             if (forcedProtocol.equals(Codecs.RAW_TCP)) {
-                use(null, null);
+                use(null);
             } else {
                 var codec = codecs.byName(forcedProtocol)
                         .orElseThrow(() -> new IllegalArgumentException(
                                 "protocol: " + forcedProtocol + " (expected one of: " + codecs.names() + ")"));
-                use(codec, null);
+                use(codec);
             }
         }
     }
@@ -166,7 +167,7 @@ public final class ConnectionObserver {
     }
 
     private void decide(@Nullable ProtocolCodec codec) {
-        use(codec, null);
+        use(codec);
         var replay = List.copyOf(sniffed);
         sniffed.clear();
         for (var chunk : replay) {
@@ -174,14 +175,20 @@ public final class ConnectionObserver {
         }
     }
 
-    private void use(@Nullable ProtocolCodec codec, @Nullable String failOpenReason) {
+    private void use(@Nullable ProtocolCodec codec) {
         if (codec == null) {
-            protocol = Codecs.RAW_TCP;
-            decoder = new RawTcpDecoder(context, failOpenReason);
+            useRaw(null, Map.of());
         } else {
             protocol = codec.name();
             decoder = codec.newDecoder(context);
         }
+    }
+
+    private StreamDecoder useRaw(@Nullable String failOpenReason, Map<String, String> attributes) {
+        protocol = Codecs.RAW_TCP;
+        var raw = new RawTcpDecoder(context, failOpenReason, attributes);
+        decoder = raw;
+        return raw;
     }
 
     private void decoderFailed(StreamDecoder failed, RuntimeException e) {
@@ -220,13 +227,20 @@ public final class ConnectionObserver {
         }
 
         @Override
+        public StreamDecoder switchToRaw(Map<String, String> attributes) {
+            if (decoder instanceof RawTcpDecoder) {
+                return decoder;
+            }
+            return useRaw(null, attributes);
+        }
+
+        @Override
         public void failOpen(String reason, ByteBuffer unparsedClient, ByteBuffer unparsedServer) {
             if (failedOpen) {
                 return;
             }
             failedOpen = true;
-            use(null, reason);
-            var raw = decoder;
+            var raw = useRaw(reason, Map.of());
             raw.onData(Side.CLIENT, unparsedClient, currentMicros);
             raw.onData(Side.SERVER, unparsedServer, currentMicros);
         }

@@ -6,6 +6,7 @@ import dev.chaostesting.spi.DecoderContext;
 import dev.chaostesting.spi.Side;
 import dev.chaostesting.spi.StreamDecoder;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +18,7 @@ final class RawTcpDecoder implements StreamDecoder {
     private final DecoderContext context;
     private final BodyCollector request;
     private final BodyCollector response;
+    private final Map<String, String> attributes;
     private @Nullable String note;
     private boolean tlsChecked;
     private boolean tls;
@@ -26,8 +28,13 @@ final class RawTcpDecoder implements StreamDecoder {
     private long lastAt;
     private boolean serverEnded;
 
-    RawTcpDecoder(DecoderContext context, @Nullable String note) {
+    /**
+     * @param note why decoding gave up, recorded on the first turn only; null when nothing went wrong
+     * @param attributes recorded on every turn, e.g. {@code tunnel=websocket}
+     */
+    RawTcpDecoder(DecoderContext context, @Nullable String note, Map<String, String> attributes) {
         this.context = context;
+        this.attributes = Map.copyOf(attributes);
         this.request = new BodyCollector(context.maxBodyBytes());
         this.response = new BodyCollector(context.maxBodyBytes());
         this.note = note;
@@ -94,6 +101,7 @@ final class RawTcpDecoder implements StreamDecoder {
                 .request(request.size() > 0 ? new TcpData(request.toBody()) : null)
                 .response(response.size() > 0 ? new TcpData(response.toBody()) : null)
                 .error(error);
+        attributes.forEach(interaction::attribute);
         if (note != null) {
             interaction.attribute("decodeError", note);
             note = null;

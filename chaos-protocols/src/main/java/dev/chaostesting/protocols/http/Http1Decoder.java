@@ -18,7 +18,6 @@ final class Http1Decoder implements StreamDecoder {
 
     private enum Mode {
         HTTP,
-        TUNNEL,
         DONE
     }
 
@@ -36,7 +35,6 @@ final class Http1Decoder implements StreamDecoder {
     /** An Upgrade or CONNECT exchange whose answer decides what the client's next bytes are. */
     private @Nullable Exchange pausedOn;
 
-    private @Nullable RawTurns tunnel;
     private boolean clientEnded;
     private boolean serverEnded;
     private long clientEndedAt;
@@ -51,7 +49,6 @@ final class Http1Decoder implements StreamDecoder {
     @Override
     public void onData(Side side, ByteBuffer data, long atMicros) {
         switch (mode) {
-            case TUNNEL -> tunnel().onData(side, data, atMicros);
             case DONE -> {}
             case HTTP -> {
                 try {
@@ -69,10 +66,6 @@ final class Http1Decoder implements StreamDecoder {
 
     @Override
     public void onEnd(Side side, boolean reset, long atMicros) {
-        if (mode == Mode.TUNNEL) {
-            tunnel().onEnd(side, reset, atMicros);
-            return;
-        }
         if (mode == Mode.DONE) {
             return;
         }
@@ -99,10 +92,6 @@ final class Http1Decoder implements StreamDecoder {
 
     @Override
     public boolean onGap(Side side, long missingBytes, long atMicros) {
-        if (mode == Mode.TUNNEL) {
-            tunnel().onGap(side, missingBytes);
-            return true;
-        }
         if (mode == Mode.HTTP) {
             var where = side == Side.CLIENT ? "client" : "server";
             failOpen(missingBytes + " bytes missing from the " + where, side, ByteBuffer.allocate(0), atMicros);
@@ -194,11 +183,10 @@ final class Http1Decoder implements StreamDecoder {
         switchToTunnel(protocol, data, atMicros);
     }
 
-    /** From here on both directions carry another protocol, recorded as raw turns. */
+    /** From here on both directions carry another protocol, recorded as raw turns; this decoder is done. */
     private void switchToTunnel(String protocol, ByteBuffer data, long atMicros) {
-        mode = Mode.TUNNEL;
-        var turns = new RawTurns(context, Map.of("tunnel", protocol));
-        tunnel = turns;
+        mode = Mode.DONE;
+        var turns = context.switchToRaw(Map.of("tunnel", protocol));
         // Bytes the client sent before the switch was answered came first; the server's come now.
         long heldAt = held.firstAt();
         turns.onData(Side.CLIENT, held.drain(), heldAt);
@@ -336,9 +324,5 @@ final class Http1Decoder implements StreamDecoder {
             all.put(part.duplicate());
         }
         return all.flip();
-    }
-
-    private RawTurns tunnel() {
-        return Objects.requireNonNull(tunnel, "tunnel");
     }
 }

@@ -5,110 +5,29 @@ import dev.chaostesting.spi.BodyCollector;
 import dev.chaostesting.spi.DecoderContext;
 import dev.chaostesting.spi.Side;
 import java.nio.ByteBuffer;
-import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
-/**
- * Records bytes this codec does not decode as raw TCP turns: what the client sent until the server answered, and what
- * the server sent until the client spoke again. Used for the tunnel after an upgrade or a CONNECT, and for the bytes of
- * a head left unfinished when the connection ended.
- */
+/** Records bytes of one side that never became an HTTP message (a head cut off by the end of the connection). */
 final class RawTurns {
 
-    private static final String PROTOCOL = "tcp";
+    private RawTurns() {}
 
-    private final DecoderContext context;
-    private final Map<String, String> attributes;
-    private final BodyCollector request;
-    private final BodyCollector response;
-    private boolean inTurn;
-    private boolean serverEnded;
-    private long startedAt;
-    private long firstResponseAt = -1;
-    private long lastAt;
-    private @Nullable String gaps;
-
-    RawTurns(DecoderContext context, Map<String, String> attributes) {
-        this.context = context;
-        this.attributes = attributes;
-        this.request = new BodyCollector(context.maxBodyBytes());
-        this.response = new BodyCollector(context.maxBodyBytes());
-    }
-
-    /** Emits one interaction holding these bytes of one side. */
+    /** Emits one raw TCP interaction holding these bytes of one side. */
     static void emitOnce(
             DecoderContext context, Side side, ByteBuffer bytes, long startedAt, long lastAt, String problem) {
         if (!bytes.hasRemaining()) {
             return;
         }
-        var turns = new RawTurns(context, Map.of());
-        turns.onData(side, bytes, startedAt);
-        turns.lastAt = Math.max(startedAt, lastAt);
-        turns.flush(problem);
-    }
-
-    void onData(Side side, ByteBuffer data, long atMicros) {
-        if (!data.hasRemaining()) {
-            return;
-        }
-        if (side == Side.CLIENT && response.size() > 0) {
-            flush(null);
-        }
-        if (!inTurn) {
-            inTurn = true;
-            startedAt = atMicros;
-        }
+        var collector = new BodyCollector(context.maxBodyBytes());
+        collector.append(bytes);
+        var data = new TcpData(collector.toBody());
+        var interaction = context.newInteraction("tcp", startedAt)
+                .durationMicros(Math.max(startedAt, lastAt) - startedAt)
+                .error(problem);
         if (side == Side.CLIENT) {
-            request.append(data);
+            interaction.requestBytes(collector.size()).request(data);
         } else {
-            if (firstResponseAt < 0) {
-                firstResponseAt = atMicros;
-            }
-            response.append(data);
-        }
-        lastAt = atMicros;
-    }
-
-    void onEnd(Side side, boolean reset, long atMicros) {
-        if (reset) {
-            flush((side == Side.CLIENT ? "client" : "server") + " reset the connection");
-            return;
-        }
-        if (side == Side.SERVER) {
-            serverEnded = true;
-        }
-        // A client that half-closed may still get its answer: the turn ends when the server is done.
-        if (serverEnded) {
-            flush(null);
-        }
-    }
-
-    void onGap(Side side, long missingBytes) {
-        var gap = missingBytes + " bytes missing from the " + (side == Side.CLIENT ? "client" : "server");
-        gaps = gaps == null ? gap : gaps + "; " + gap;
-    }
-
-    private void flush(@Nullable String problem) {
-        if (!inTurn) {
-            return;
-        }
-        var interaction = context.newInteraction(PROTOCOL, startedAt)
-                .timeToFirstByteMicros(firstResponseAt < 0 ? -1 : firstResponseAt - startedAt)
-                .durationMicros(lastAt - startedAt)
-                .requestBytes(request.size())
-                .responseBytes(response.size())
-                .request(request.size() > 0 ? new TcpData(request.toBody()) : null)
-                .response(response.size() > 0 ? new TcpData(response.toBody()) : null)
-                .error(problem)
-                .attributes(attributes);
-        if (gaps != null) {
-            interaction.attribute("decodeError", gaps);
-            gaps = null;
+            interaction.responseBytes(collector.size()).response(data).timeToFirstByteMicros(0);
         }
         context.emit(interaction);
-        request.reset();
-        response.reset();
-        inTurn = false;
-        firstResponseAt = -1;
     }
 }
