@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,27 +41,17 @@ public final class Interceptor {
     private final Duration connectTimeout;
     private final int ioThreads;
 
-    private Interceptor(
-            InetSocketAddress target,
-            InetSocketAddress listen,
-            boolean record,
-            @Nullable Path recordTo,
-            @Nullable String protocol,
-            Direction direction,
-            int maxRecordedBodyBytes,
-            Redaction redaction,
-            Duration connectTimeout,
-            int ioThreads) {
-        this.target = target;
-        this.listen = listen;
-        this.record = record;
-        this.recordTo = recordTo;
-        this.protocol = protocol;
-        this.direction = direction;
-        this.maxRecordedBodyBytes = maxRecordedBodyBytes;
-        this.redaction = redaction;
-        this.connectTimeout = connectTimeout;
-        this.ioThreads = ioThreads;
+    private Interceptor(Settings s) {
+        this.target = s.target;
+        this.listen = s.listen;
+        this.record = s.record;
+        this.recordTo = s.recordTo;
+        this.protocol = s.protocol;
+        this.direction = s.direction;
+        this.maxRecordedBodyBytes = s.maxRecordedBodyBytes;
+        this.redaction = s.redaction;
+        this.connectTimeout = s.connectTimeout;
+        this.ioThreads = s.ioThreads;
     }
 
     /** Intercepts traffic meant for this port on the loopback address. */
@@ -70,18 +61,9 @@ public final class Interceptor {
 
     /** Intercepts traffic meant for this address. */
     public static Interceptor forwardTo(InetSocketAddress target) {
-        Objects.requireNonNull(target, "target");
-        return new Interceptor(
-                target,
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                false,
-                null,
-                null,
-                Direction.INBOUND,
-                DEFAULT_MAX_RECORDED_BODY_BYTES,
-                Redaction.defaults(),
-                Duration.ofSeconds(10),
-                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        var s = new Settings();
+        s.target = Objects.requireNonNull(target, "target");
+        return new Interceptor(s);
     }
 
     /** Listens on this port of the loopback address (0: any free port, the default). */
@@ -91,32 +73,16 @@ public final class Interceptor {
 
     /** Listens on this address, e.g. {@code 0.0.0.0:9090} to accept clients from other hosts. */
     public Interceptor listenOn(InetSocketAddress address) {
-        return new Interceptor(
-                target,
-                Objects.requireNonNull(address, "address"),
-                record,
-                recordTo,
-                protocol,
-                direction,
-                maxRecordedBodyBytes,
-                redaction,
-                connectTimeout,
-                ioThreads);
+        Objects.requireNonNull(address, "address");
+        return with(s -> s.listen = address);
     }
 
     /** Records the traffic in memory, readable through {@link RunningInterceptor#recording()}. */
     public Interceptor record() {
-        return new Interceptor(
-                target,
-                listen,
-                true,
-                null,
-                protocol,
-                direction,
-                maxRecordedBodyBytes,
-                redaction,
-                connectTimeout,
-                ioThreads);
+        return with(s -> {
+            s.record = true;
+            s.recordTo = null;
+        });
     }
 
     /**
@@ -124,17 +90,11 @@ public final class Interceptor {
      * it runs.
      */
     public Interceptor recordTo(Path directory) {
-        return new Interceptor(
-                target,
-                listen,
-                true,
-                Objects.requireNonNull(directory, "directory"),
-                protocol,
-                direction,
-                maxRecordedBodyBytes,
-                redaction,
-                connectTimeout,
-                ioThreads);
+        Objects.requireNonNull(directory, "directory");
+        return with(s -> {
+            s.record = true;
+            s.recordTo = directory;
+        });
     }
 
     /**
@@ -142,17 +102,8 @@ public final class Interceptor {
      * {@code http}) or {@code tcp} for raw recording. Checked by {@link #start()}.
      */
     public Interceptor protocol(String name) {
-        return new Interceptor(
-                target,
-                listen,
-                record,
-                recordTo,
-                Objects.requireNonNull(name, "name"),
-                direction,
-                maxRecordedBodyBytes,
-                redaction,
-                connectTimeout,
-                ioThreads);
+        Objects.requireNonNull(name, "name");
+        return with(s -> s.protocol = name);
     }
 
     /**
@@ -160,17 +111,8 @@ public final class Interceptor {
      * ({@code OUTBOUND}: a database, a cache, another service it calls).
      */
     public Interceptor direction(Direction direction) {
-        return new Interceptor(
-                target,
-                listen,
-                record,
-                recordTo,
-                protocol,
-                Objects.requireNonNull(direction, "direction"),
-                maxRecordedBodyBytes,
-                redaction,
-                connectTimeout,
-                ioThreads);
+        Objects.requireNonNull(direction, "direction");
+        return with(s -> s.direction = direction);
     }
 
     /** The most bytes of one body to record; longer bodies are recorded truncated and marked so. */
@@ -178,23 +120,13 @@ public final class Interceptor {
         if (bytes < 0) {
             throw new IllegalArgumentException("maxRecordedBodyBytes: " + bytes + " (expected: >= 0)");
         }
-        return new Interceptor(
-                target, listen, record, recordTo, protocol, direction, bytes, redaction, connectTimeout, ioThreads);
+        return with(s -> s.maxRecordedBodyBytes = bytes);
     }
 
     /** Which secrets to remove from the recording; {@link Redaction#defaults()} unless set. */
     public Interceptor redaction(Redaction redaction) {
-        return new Interceptor(
-                target,
-                listen,
-                record,
-                recordTo,
-                protocol,
-                direction,
-                maxRecordedBodyBytes,
-                Objects.requireNonNull(redaction, "redaction"),
-                connectTimeout,
-                ioThreads);
+        Objects.requireNonNull(redaction, "redaction");
+        return with(s -> s.redaction = redaction);
     }
 
     /** How long to wait for the target to accept a connection before closing the client's (default 10 s). */
@@ -202,17 +134,7 @@ public final class Interceptor {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout: " + timeout + " (expected: > 0)");
         }
-        return new Interceptor(
-                target,
-                listen,
-                record,
-                recordTo,
-                protocol,
-                direction,
-                maxRecordedBodyBytes,
-                redaction,
-                timeout,
-                ioThreads);
+        return with(s -> s.connectTimeout = timeout);
     }
 
     /** How many I/O threads the proxy uses (default: one per core). */
@@ -220,17 +142,43 @@ public final class Interceptor {
         if (threads < 1) {
             throw new IllegalArgumentException("ioThreads: " + threads + " (expected: >= 1)");
         }
-        return new Interceptor(
-                target,
-                listen,
-                record,
-                recordTo,
-                protocol,
-                direction,
-                maxRecordedBodyBytes,
-                redaction,
-                connectTimeout,
-                threads);
+        return with(s -> s.ioThreads = threads);
+    }
+
+    /** A copy of this configuration with one change: configurations are never mutated. */
+    private Interceptor with(Consumer<Settings> change) {
+        var s = new Settings();
+        s.target = target;
+        s.listen = listen;
+        s.record = record;
+        s.recordTo = recordTo;
+        s.protocol = protocol;
+        s.direction = direction;
+        s.maxRecordedBodyBytes = maxRecordedBodyBytes;
+        s.redaction = redaction;
+        s.connectTimeout = connectTimeout;
+        s.ioThreads = ioThreads;
+        change.accept(s);
+        return new Interceptor(s);
+    }
+
+    /** The mutable form used only while deriving a new configuration, with the defaults. */
+    private static final class Settings {
+        InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        boolean record;
+
+        @Nullable
+        Path recordTo;
+
+        @Nullable
+        String protocol;
+
+        Direction direction = Direction.INBOUND;
+        int maxRecordedBodyBytes = DEFAULT_MAX_RECORDED_BODY_BYTES;
+        Redaction redaction = Redaction.defaults();
+        Duration connectTimeout = Duration.ofSeconds(10);
+        int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     /**
