@@ -140,7 +140,10 @@ public final class ProxyServer implements AutoCloseable {
                     .handler(new Relay(connection, dev.chaostesting.spi.Side.SERVER))
                     .connect(settings.target())
                     .addListener((ChannelFutureListener) f -> {
-                        if (f.isSuccess()) {
+                        if (f.isSuccess() && !client.isActive()) {
+                            // The client left while we were connecting: nobody to relay for.
+                            f.channel().close();
+                        } else if (f.isSuccess()) {
                             channels.add(f.channel());
                             connection.connected(f.channel());
                             ctx.pipeline()
