@@ -9,7 +9,8 @@
 #   BENCH_IO_THREADS=1      I/O threads of our proxy (1 matches HAProxy's nbthread 1 and nginx's single worker)
 #   BENCH_DURATION=10       seconds of each wrk run and of each fixed-rate measurement (after its 2 s warm-up)
 #   BENCH_RATE=2000         requests/s of the fixed-rate latency test, over 16 keep-alive connections
-#   BENCH_ROUNDS=2          rounds of the wrk and fixed-rate tests, paths interleaved; the best round of each is kept
+#   BENCH_ROUNDS=2          rounds of the wrk test, paths interleaved; the best round of each path is kept
+#   BENCH_LATENCY_ROUNDS=3  rounds of the fixed-rate test, likewise; the median p50 and the best p99 of each path are kept
 #   BENCH_WAIT_IDLE=60      seconds to wait at most for other work on the machine to stop before measuring
 #   BENCH_NICE=-10          niceness of everything the benchmark starts (as root), so that other work sharing the
 #                           machine (builds, tests) disturbs all paths less; 0 leaves priorities alone
@@ -27,6 +28,7 @@ IO_THREADS=${BENCH_IO_THREADS:-1}
 DURATION=${BENCH_DURATION:-10}
 RATE=${BENCH_RATE:-2000}
 ROUNDS=${BENCH_ROUNDS:-2}
+LATENCY_ROUNDS=${BENCH_LATENCY_ROUNDS:-3}
 WAIT_IDLE=${BENCH_WAIT_IDLE:-60}
 NICE=${BENCH_NICE:--10}
 PIN=${BENCH_PIN:-0}
@@ -47,7 +49,8 @@ ON_PORT=$((PORT_BASE + 3))
 PATHS=(direct haproxy ours-off ours-on)
 declare -A PORT=([direct]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [ours-off]=$OFF_PORT [ours-on]=$ON_PORT)
 declare -A PID=()
-declare -A RPS=() CPU=() P50=() P99=() LAT_ERR=() BULK=() ROUND_RPS=() ROUND_P99=()
+DISTURBED=0
+declare -A RPS=() CPU=() P50=() P99=() LAT_ERR=() BULK=() ROUND_RPS=() ROUND_P50=() ROUND_P99=()
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -269,14 +272,15 @@ run_wrk() { # name seconds -> "req/s CPU-us-per-request" (CPU of the process ser
     'BEGIN { printf "%s %.1f\n", r, (n > 0) ? t * 1e6 / hz / n : 0 }'
 }
 
-run_fixed_rate() { # name -> "p50-us p99-us errors"
+run_fixed_rate() { # name -> "p50-us p99-us errors send-lag-p99-us"
   local out
   out=$(timeout $((WARMUP + DURATION + 30)) java "${LOAD_JVM[@]}" -cp "$JAR" dev.chaostesting.bench.FixedRateLoad \
     --port "${PORT[$1]}" --rate "$RATE" --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION")
   echo "$out" >>"$WORK/fixed-rate.log"
   log "fixed-rate $1: $(grep '^latency' <<<"$out")"
   log "fixed-rate $1: $(grep '^measured' <<<"$out")"
-  grep '^RESULT' <<<"$out" | sed -E 's/.* p50_us=([^ ]+).* p99_us=([^ ]+).* errors=([^ ]+).*/\1 \2 \3/'
+  grep '^RESULT' <<<"$out" |
+    sed -E 's/.* p50_us=([^ ]+).* p99_us=([^ ]+).* errors=([^ ]+).* send_lag_p99_us=([^ ]+).*/\1 \2 \3 \4/'
 }
 
 bulk_once() { # name -> bytes/s of one download of the 1 GiB file
@@ -291,7 +295,7 @@ above() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
 # Each measurement runs once per path per round, the paths interleaved, and the best round of each path is kept:
 # this machine's two cores may be shared with other work, and a burst of it should not decide a comparison.
 measure() {
-  local round p result rps cpu p50 p99 errors
+  local round p result rps cpu p50 p99 errors lag
   for round in $(seq 1 "$ROUNDS"); do
     for p in "${PATHS[@]}"; do
       result=$(run_wrk "$p" "$DURATION")
@@ -304,18 +308,24 @@ measure() {
       fi
     done
   done
-  for round in $(seq 1 "$ROUNDS"); do
+  for round in $(seq 1 "$LATENCY_ROUNDS"); do
     for p in "${PATHS[@]}"; do
       result=$(run_fixed_rate "$p")
       [[ -n $result ]] || die "fixed-rate load against $p printed no result"
-      read -r p50 p99 errors <<<"$result"
+      read -r p50 p99 errors lag <<<"$result"
+      # The generator's own send lag shows interference from outside: past 0.5 ms it could not keep its schedule.
+      if above "$lag" 500; then DISTURBED=$((DISTURBED + 1)); fi
+      ROUND_P50[$p]+="${ROUND_P50[$p]:+ / }$(printf '%.0f' "$p50")"
       ROUND_P99[$p]+="${ROUND_P99[$p]:+ / }$(printf '%.0f' "$p99")"
       LAT_ERR[$p]=$((${LAT_ERR[$p]:-0} + errors))
+      # p99: the best round (a burst of other work hits one round, not the path); p50: the median round.
       if [[ -z ${P99[$p]:-} ]] || above "${P99[$p]}" "$p99"; then
-        P50[$p]=$p50
         P99[$p]=$p99
       fi
     done
+  done
+  for p in "${PATHS[@]}"; do
+    P50[$p]=$(tr -d ' ' <<<"${ROUND_P50[$p]}" | tr '/' '\n' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
   done
   # Bulk: three downloads per path, interleaved; the median is kept (a single download is short and jittery).
   local -A speeds=()
@@ -386,13 +396,19 @@ report() {
   echo "$row"
   echo "| bulk >= 1 GB/s | ${BULK[ours-off]} $(verdict "${BULK[ours-off]}" '>=' 1) | ${BULK[ours-on]} $(verdict "${BULK[ours-on]}" '>=' 1) |"
   echo
-  echo "Rounds (best kept): wrk req/s direct ${ROUND_RPS[direct]}, haproxy ${ROUND_RPS[haproxy]}," \
-    "ours-off ${ROUND_RPS[ours-off]}, ours-on ${ROUND_RPS[ours-on]}; fixed-rate p99 us direct ${ROUND_P99[direct]}," \
+  echo "Rounds: wrk req/s (best kept) direct ${ROUND_RPS[direct]}, haproxy ${ROUND_RPS[haproxy]}," \
+    "ours-off ${ROUND_RPS[ours-off]}, ours-on ${ROUND_RPS[ours-on]}; fixed-rate p50 us (median kept)" \
+    "direct ${ROUND_P50[direct]}, haproxy ${ROUND_P50[haproxy]}, ours-off ${ROUND_P50[ours-off]}," \
+    "ours-on ${ROUND_P50[ours-on]}; fixed-rate p99 us (best kept) direct ${ROUND_P99[direct]}," \
     "haproxy ${ROUND_P99[haproxy]}, ours-off ${ROUND_P99[ours-off]}, ours-on ${ROUND_P99[ours-on]}."
+  echo "Latency rounds disturbed from outside (load generator's send lag p99 > 0.5 ms): $DISTURBED of" \
+    "$((LATENCY_ROUNDS * ${#PATHS[@]}))."
   echo "Latency errors (non-200, missing or unsent): direct ${LAT_ERR[direct]}, haproxy ${LAT_ERR[haproxy]}," \
     "ours-off ${LAT_ERR[ours-off]}, ours-on ${LAT_ERR[ours-on]}."
   echo "Recording proxy: $RECORDED"
   echo "GC pauses over the whole run: ours-off $(gc_pauses ours-off), ours-on $(gc_pauses ours-on)."
+  echo "Software: $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(haproxy -v | head -1 | cut -d' ' -f1-3)," \
+    "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(java -version 2>&1 | head -1), Linux $(uname -r)."
   echo "CPU busy before the run (other work on the machine): ${BUSY_BEFORE}%; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 }
 

@@ -56,7 +56,14 @@ public final class FixedRateLoad {
     }
 
     public static void main(String[] args) throws Exception {
-        var options = Options.parse(args);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) { // a usage error: say what is wrong, no stack trace
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         var load = new FixedRateLoad(options);
         try {
             load.run();
@@ -139,12 +146,13 @@ public final class FixedRateLoad {
         System.out.printf(
                 Locale.ROOT,
                 "measured %d responses, errors %d (non-200 %d, send failures %d, missing %d);"
-                        + " send lag p99 %.0f us, max %.0f us%n",
+                        + " send lag (included in latency) p50 %.0f us, p99 %.0f us, max %.0f us%n",
                 sorted.length,
                 reader.notOk + sendFailures + missing,
                 reader.notOk,
                 sendFailures,
                 missing,
+                Latencies.percentileMicros(lag, 50),
                 Latencies.percentileMicros(lag, 99),
                 Latencies.percentileMicros(lag, 100));
         if (reader.failure != null) {
@@ -165,14 +173,16 @@ public final class FixedRateLoad {
                 max);
         System.out.printf(
                 Locale.ROOT,
-                "RESULT p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f count=%d errors=%d%n",
+                "RESULT p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f count=%d errors=%d"
+                        + " send_lag_p99_us=%.1f%n",
                 p50,
                 p90,
                 p99,
                 p999,
                 max,
                 sorted.length,
-                reader.notOk + sendFailures + missing + (reader.failure == null ? 0 : 1));
+                reader.notOk + sendFailures + missing + (reader.failure == null ? 0 : 1),
+                Latencies.percentileMicros(lag, 99));
     }
 
     /** Reads every connection, matches responses to their requests and records their latency. */

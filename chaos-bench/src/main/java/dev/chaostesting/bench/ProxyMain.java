@@ -22,7 +22,14 @@ public final class ProxyMain {
     private ProxyMain() {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        var options = Options.parse(args);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) { // a usage error: say what is wrong, no stack trace
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         var config = Interceptor.onPort(options.target).listenOn(options.listen).ioThreads(options.ioThreads);
         if (options.recordTo != null) {
             config = config.recordTo(options.recordTo);
