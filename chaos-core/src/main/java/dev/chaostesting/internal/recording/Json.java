@@ -27,6 +27,8 @@ public final class Json {
     public static JsonGenerator lineGenerator(java.io.OutputStream out) throws java.io.IOException {
         var generator = MAPPER.getFactory().createGenerator(out);
         generator.setRootValueSeparator(null);
+        // Flushing the generator after each record must not flush the file: the writer does that once per batch.
+        generator.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
         return generator;
     }
 }
