@@ -12,7 +12,10 @@ class InterceptorConfigTest {
     @Test
     void every_change_returns_a_new_configuration_and_leaves_the_original_alone() {
         var base = Interceptor.onPort(8080);
-        var changed = base.record().direction(Direction.OUTBOUND).maxRecordedBodyBytes(10).protocol("http");
+        var changed = base.record()
+                .direction(Direction.OUTBOUND)
+                .maxRecordedBodyBytes(10)
+                .protocol("http");
         assertThat(base.recording()).isFalse();
         assertThat(base.direction()).isEqualTo(Direction.INBOUND);
         assertThat(base.maxRecordedBodyBytes()).isEqualTo(Interceptor.DEFAULT_MAX_RECORDED_BODY_BYTES);

@@ -12,7 +12,8 @@ final class Errors {
 
     static String oneLine(Throwable e) {
         var cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof UserError) {
+        if (cause instanceof UserError || cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+            // Our IllegalArgumentExceptions name the value and what was expected: that is the whole story.
             return cause.getMessage();
         }
         if (cause instanceof NoSuchFileException n) {

@@ -1,5 +1,8 @@
 package dev.chaostesting.cli;
 
+import dev.chaostesting.capture.CaptureImport;
+import dev.chaostesting.capture.CaptureOptions;
+import dev.chaostesting.model.Direction;
 import dev.chaostesting.model.Interaction;
 import dev.chaostesting.recording.Har;
 import dev.chaostesting.recording.JsonLines;
@@ -19,7 +22,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "import", description = "Turn a HAR file (from any tool) or a JSON Lines export into a recording.")
+@Command(
+        name = "import",
+        description = "Turn a HAR file (from any tool), a JSON Lines export or a packet capture (pcap, pcapng) into a"
+                + " recording.")
 final class ImportCommand implements Callable<Integer> {
 
     enum Format {
@@ -33,14 +39,40 @@ final class ImportCommand implements Callable<Integer> {
             names = "--input",
             required = true,
             paramLabel = "FILE",
-            description = "A .har, .jsonl (or later .pcap) file.")
+            description = "A .har, .jsonl, .pcap or .pcapng file.")
     Path input;
 
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "The new recording directory.")
     Path output;
 
-    @Option(names = "--format", defaultValue = "auto", description = "auto (by file name), har, jsonl or pcap.")
+    @Option(
+            names = "--format",
+            defaultValue = "auto",
+            description = "auto (by file name), har, jsonl or pcap (pcap or pcapng, told apart by content).")
     Format format;
+
+    @Option(
+            names = "--port",
+            split = ",",
+            paramLabel = "PORT",
+            description = "pcap: only connections with this port at either end (repeatable).")
+    int[] ports;
+
+    @Option(
+            names = "--direction",
+            defaultValue = "inbound",
+            description = "pcap: inbound (the capture is of the observed service) or outbound (of a dependency).")
+    Direction direction;
+
+    @Option(
+            names = "--max-body",
+            converter = Units.SizeConverter.class,
+            defaultValue = "1MiB",
+            description = "pcap: most bytes of one body to record (default: ${DEFAULT-VALUE}).")
+    int maxBody;
+
+    @Option(names = "--protocol", description = "pcap: decode as this protocol instead of detecting it (http, tcp).")
+    String protocol;
 
     @Option(
             names = "--no-redact",
@@ -53,14 +85,13 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var chosen = format == Format.auto ? byName(input) : format;
-        if (chosen == Format.pcap) {
-            throw new Errors.UserError(
-                    "pcap import is not available yet: export the capture as HAR (e.g. from Wireshark) and import that");
-        }
         if (!Files.isRegularFile(input)) {
             throw new Errors.UserError("no such file: " + input);
         }
         var redaction = noRedact ? Redaction.none() : Redaction.defaults();
+        if (chosen == Format.pcap) {
+            return importCapture(redaction);
+        }
         var info = RecordingInfo.started("import", input.toAbsolutePath().toString(), Map.of("format", chosen.name()));
         long count;
         try (var writer = RecordingWriter.create(output, info);
@@ -79,6 +110,35 @@ final class ImportCommand implements Callable<Integer> {
         return 0;
     }
 
+    private int importCapture(Redaction redaction) throws IOException {
+        var options = CaptureOptions.defaults()
+                .direction(direction)
+                .maxBodyBytes(maxBody)
+                .redaction(redaction);
+        if (ports != null) {
+            options = options.onlyPorts(ports);
+        }
+        if (protocol != null) {
+            options = options.protocol(protocol.toLowerCase(Locale.ROOT));
+        }
+        var summary = CaptureImport.toRecording(input, output, options);
+        var err = spec.commandLine().getErr();
+        err.printf("imported %d interactions into %s%n%s%n", summary.interactions(), output, summary.describe());
+        if (!summary.complete()) {
+            err.printf(
+                    "warning: the capture missed %d bytes in %d gaps and %d truncated packets;"
+                            + " the exchanges affected carry an error or are recorded as raw tcp%n",
+                    summary.missingBytes(), summary.gaps(), summary.truncated());
+        }
+        if (summary.tcpConnections() == 0) {
+            err.println("warning: no TCP connections found"
+                    + (summary.unsupportedLinkTypes().isEmpty()
+                            ? ""
+                            : " (unsupported link types " + summary.unsupportedLinkTypes() + ")"));
+        }
+        return 0;
+    }
+
     private static Format byName(Path file) {
         var name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".har") || name.endsWith(".har.json")) {
@@ -90,8 +150,8 @@ final class ImportCommand implements Callable<Integer> {
         if (name.endsWith(".pcap") || name.endsWith(".pcapng") || name.endsWith(".cap")) {
             return Format.pcap;
         }
-        throw new Errors.UserError(
-                "cannot tell the format of " + file + " from its name: add --format=har or --format=jsonl");
+        throw new Errors.UserError("cannot tell the format of " + file
+                + " from its name: add --format=har, --format=jsonl or --format=pcap");
     }
 
     /** Numbers the interactions in file order and redacts them on the way in. */

@@ -123,6 +123,7 @@ final class ObserveCommand implements Callable<Integer> {
             config = config.protocol(protocol.toLowerCase(Locale.ROOT));
         }
         var err = spec.commandLine().getErr();
+
         var stopped = new CountDownLatch(1);
         var done = new CountDownLatch(1);
         try (var running = config.start()) {

@@ -142,6 +142,32 @@ class CliTest {
     }
 
     @Test
+    void a_packet_capture_imports_into_a_recording_of_http_exchanges() throws Exception {
+        var capture = Path.of(
+                System.getProperty("basedir", "."),
+                "..",
+                "chaos-core",
+                "src",
+                "test",
+                "resources",
+                "capture",
+                "loopback-http.pcap");
+        var rec = dir.resolve("from-pcap");
+        var r = run("import", "--input=" + capture, "--output=" + rec);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).startsWith("imported ");
+        var interactions = Recording.open(rec).interactions();
+        assertThat(interactions)
+                .isNotEmpty()
+                .allSatisfy(i -> assertThat(i.protocol()).isEqualTo("http"));
+        assertThat(Recording.open(rec).info().details()).containsEntry("format", "pcap");
+
+        var unknown = run("import", "--input=" + capture, "--output=" + dir.resolve("x"), "--protocol=gopher");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).startsWith("error: protocol: gopher").doesNotContain("--verbose");
+    }
+
+    @Test
     void demo_runs_end_to_end_and_writes_a_recording_and_a_har_file() throws Exception {
         var r = run("demo", "--output=" + dir);
         assertThat(r.exit()).as(r.err()).isZero();

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chaostesting.examples.demo.DemoService;
 import dev.chaostesting.recording.Recording;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +29,11 @@ class ObserveStopTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void a_terminated_observe_completes_its_recording() throws Exception {
         var rec = dir.resolve("rec");
+        var log = dir.resolve("observe.log");
         try (var service = DemoService.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             var process = new ProcessBuilder(List.of(
-                            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
                             "-cp",
                             System.getProperty("java.class.path"),
                             Main.class.getName(),
@@ -41,29 +41,36 @@ class ObserveStopTest {
                             "--port=" + service.port(),
                             "--output=" + rec))
                     .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
                     .start();
             try {
-                var output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                 var listening = Pattern.compile("point clients at 127\\.0\\.0\\.1:(\\d+)");
                 int port = -1;
-                for (String line; port < 0 && (line = output.readLine()) != null; ) {
-                    var m = listening.matcher(line);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (port < 0 && process.isAlive() && System.nanoTime() < deadline) {
+                    var m = listening.matcher(Files.readString(log));
                     if (m.find()) {
                         port = Integer.parseInt(m.group(1));
+                    } else {
+                        Thread.sleep(50);
                     }
                 }
-                assertThat(port).as("observe printed its port").isPositive();
-                var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                assertThat(port)
+                        .as("observe printed its port: %s", Files.readString(log))
+                        .isPositive();
+                var client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
                 for (int i = 0; i < 3; i++) {
                     var response = client.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
                     assertThat(response.statusCode()).isEqualTo(200);
                 }
                 process.destroy(); // SIGTERM: the same shutdown path as Ctrl-C
                 assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                var rest = output.lines().toList();
-                assertThat(String.join("\n", rest)).contains("recorded 3 interactions");
+                assertThat(Files.readString(log)).contains("recorded 3 interactions");
             } finally {
                 process.destroyForcibly();
             }
@@ -71,6 +78,8 @@ class ObserveStopTest {
         var recording = Recording.open(rec);
         assertThat(recording.info().closedAt()).isNotNull();
         assertThat(recording.info().interactions()).isEqualTo(3);
-        assertThat(recording.interactions()).extracting(i -> i.httpRequest().target()).containsOnly("/health");
+        assertThat(recording.interactions())
+                .extracting(i -> i.httpRequest().target())
+                .containsOnly("/health");
     }
 }
