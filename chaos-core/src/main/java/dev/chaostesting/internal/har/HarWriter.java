@@ -2,6 +2,7 @@ package dev.chaostesting.internal.har;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.chaostesting.internal.recording.InteractionJson;
 import dev.chaostesting.internal.recording.Json;
 import dev.chaostesting.model.Body;
 import dev.chaostesting.model.Headers;
@@ -222,16 +223,7 @@ public final class HarWriter {
         if (!HarHttp.parseUrl(url).target().equals(request.target())) {
             g.writeStringField("target", request.target());
         }
-        if (i.error() != null) {
-            g.writeStringField("error", i.error());
-        }
-        if (!i.attributes().isEmpty()) {
-            g.writeObjectFieldStart("attributes");
-            for (var e : i.attributes().entrySet()) {
-                g.writeStringField(e.getKey(), e.getValue());
-            }
-            g.writeEndObject();
-        }
+        InteractionJson.writeOutcome(i, g);
         var body = request.body();
         boolean base64 = body.size() > 0 && !body.isText();
         if (base64

@@ -5,8 +5,10 @@ import dev.chaostesting.internal.observe.ConnectionObserver;
 import dev.chaostesting.model.Direction;
 import dev.chaostesting.model.Interaction;
 import dev.chaostesting.spi.ConnectionInfo;
+import dev.chaostesting.spi.Side;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,11 +19,14 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -117,8 +122,33 @@ public final class ProxyServer implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
-    /** Opens the connection to the target for each accepted client, then hands both to relays. */
+    /**
+     * Opens the connection to the target for each accepted client, then hands both to relays. Reading the client is
+     * paused until then, but epoll still reads what arrives together with a FIN: that is kept here, in order, and
+     * replayed into the relay.
+     */
     private final class Acceptor extends ChannelInboundHandlerAdapter {
+        private final List<ByteBuf> early = new ArrayList<>();
+        private boolean earlyEnd;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            early.add((ByteBuf) msg);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                earlyEnd = true;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            release();
+        }
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             stats.connectionsOpened.increment();
@@ -137,25 +167,42 @@ public final class ProxyServer implements AutoCloseable {
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                             settings.connectTimeout().toMillis())
-                    .handler(new Relay(connection, dev.chaostesting.spi.Side.SERVER))
+                    .handler(new Relay(connection, Side.SERVER))
                     .connect(settings.target())
                     .addListener((ChannelFutureListener) f -> {
-                        if (f.isSuccess() && !client.isActive()) {
-                            // The client left while we were connecting: nobody to relay for.
+                        if (f.isSuccess() && !client.isActive() && early.isEmpty()) {
+                            // The client left while we were connecting, having sent nothing: nobody to relay for.
                             f.channel().close();
                         } else if (f.isSuccess()) {
                             channels.add(f.channel());
                             connection.connected(f.channel());
-                            ctx.pipeline()
-                                    .replace(this, "relay", new Relay(connection, dev.chaostesting.spi.Side.CLIENT));
+                            ctx.pipeline().replace(this, "relay", new Relay(connection, Side.CLIENT));
+                            replay(connection);
                             client.config().setAutoRead(true);
                             f.channel().config().setAutoRead(true);
                         } else {
+                            release();
                             stats.connectFailures.increment();
                             recordConnectFailure(id, client, startedAt, f.cause());
                             client.close();
                         }
                     });
+        }
+
+        private void replay(ProxiedConnection connection) {
+            for (var buf : early) {
+                connection.forward(Side.CLIENT, buf);
+            }
+            early.clear();
+            connection.peer(Side.CLIENT).flush();
+            if (earlyEnd) {
+                connection.inputEnded(Side.CLIENT);
+            }
+        }
+
+        private void release() {
+            early.forEach(ByteBuf::release);
+            early.clear();
         }
 
         private @Nullable ConnectionObserver observer(String id, InetSocketAddress clientAddress) {

@@ -4,7 +4,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -16,21 +15,19 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The I/O transport. NIO by default: Netty 4.2.18's epoll registration (the newest whose native library Maven Central
- * serves here) removes a socket from epoll when its interest set becomes empty but later modifies it as if it were
- * still there (ENOENT), which happens whenever a peer's FIN arrives while reading is paused for backpressure. Epoll can
- * be chosen with {@code -Dchaos.transport=epoll} once a fixed Netty is available; see docs/architecture.md.
+ * The I/O transport: native epoll on Linux when it loads (with {@link EpollFix} for a bug of Netty 4.2.18's epoll
+ * registration), NIO elsewhere or with {@code -Dchaos.transport=nio}.
  */
 public enum Transport {
     EPOLL,
     NIO;
 
     public static Transport best() {
-        return "epoll".equals(System.getProperty("chaos.transport")) && Epoll.isAvailable() ? EPOLL : NIO;
+        return !"nio".equals(System.getProperty("chaos.transport")) && Epoll.isAvailable() ? EPOLL : NIO;
     }
 
     public EventLoopGroup newGroup(int threads, String name) {
-        IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory factory = this == EPOLL ? EpollFix.factory() : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads, daemonThreads(name), factory);
     }
 

@@ -44,6 +44,12 @@ public final class InteractionJson {
         g.writeNumberField("responseBytes", i.responseBytes());
         writeMessage("request", i.request(), g);
         writeMessage("response", i.response(), g);
+        writeOutcome(i, g);
+        g.writeEndObject();
+    }
+
+    /** The {@code error} and {@code attributes} fields, when present: shared with the HAR export's extension. */
+    public static void writeOutcome(Interaction i, JsonGenerator g) throws IOException {
         if (i.error() != null) {
             g.writeStringField("error", i.error());
         }
@@ -54,7 +60,6 @@ public final class InteractionJson {
             }
             g.writeEndObject();
         }
-        g.writeEndObject();
     }
 
     private static void writeMessage(String field, @Nullable Message message, JsonGenerator g) throws IOException {
