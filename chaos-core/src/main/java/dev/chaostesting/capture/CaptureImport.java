@@ -1,5 +1,6 @@
 package dev.chaostesting.capture;
 
+import dev.chaostesting.internal.capture.CaptureCounters;
 import dev.chaostesting.internal.capture.CaptureImporter;
 import dev.chaostesting.internal.capture.MalformedCaptureException;
 import dev.chaostesting.internal.capture.PacketSource;
@@ -44,13 +45,19 @@ public final class CaptureImport {
             var info = RecordingInfo.started(
                     "import", captureFile.toAbsolutePath().toString(), Map.of("format", source.format()));
             try (var writer = RecordingWriter.create(recordingDir, info)) {
-                return run(source, name, options, codecs, interaction -> {
-                    try {
-                        writer.append(interaction);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                });
+                return run(
+                        source,
+                        name,
+                        options,
+                        codecs,
+                        interaction -> {
+                            try {
+                                writer.append(interaction);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        },
+                        counters -> {});
             }
         }
     }
@@ -67,7 +74,27 @@ public final class CaptureImport {
             InputStream in, String name, CaptureOptions options, Consumer<? super Interaction> sink)
             throws IOException {
         var codecs = codecs(options);
-        return run(open(in, name), name, options, codecs, sink);
+        return run(open(in, name), name, options, codecs, sink, counters -> {});
+    }
+
+    /**
+     * {@link #read} for {@link LiveCapture}: {@code started} receives the import's counters once the stream's header is
+     * read, so that a running capture can show how far it got while the stream is still being written.
+     */
+    static CaptureSummary read(
+            InputStream in,
+            String name,
+            CaptureOptions options,
+            Consumer<? super Interaction> sink,
+            Consumer<CaptureCounters> started)
+            throws IOException {
+        var codecs = codecs(options);
+        return run(open(in, name), name, options, codecs, sink, started);
+    }
+
+    /** Fails now, before any capture starts, when {@link CaptureOptions#protocol} names no known codec. */
+    static void checkProtocol(CaptureOptions options) {
+        codecs(options);
     }
 
     private static Codecs codecs(CaptureOptions options) {
@@ -89,12 +116,18 @@ public final class CaptureImport {
     }
 
     private static CaptureSummary run(
-            PacketSource source, String name, CaptureOptions options, Codecs codecs, Consumer<? super Interaction> sink)
+            PacketSource source,
+            String name,
+            CaptureOptions options,
+            Codecs codecs,
+            Consumer<? super Interaction> sink,
+            Consumer<CaptureCounters> started)
             throws IOException {
         var numbering = new Numbering(options, sink);
         var importer = new CaptureImporter(
                 options,
                 CaptureImporter.observing(codecs, options.protocol(), options.maxBodyBytes(), numbering::accept));
+        started.accept(importer.counters());
         try {
             return importer.run(source).toSummary(source.format(), numbering.count);
         } catch (MalformedCaptureException e) {

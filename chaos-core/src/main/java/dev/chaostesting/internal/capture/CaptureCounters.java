@@ -19,6 +19,21 @@ public final class CaptureCounters {
     long skipped;
     final Set<Integer> unsupportedLinkTypes = new TreeSet<>();
 
+    /** Packets so far; read from other threads only as a progress hint (plain fields, possibly stale). */
+    public long packets() {
+        return packets;
+    }
+
+    /** TCP connections followed so far; a progress hint like {@link #packets()}. */
+    public long connections() {
+        return connections;
+    }
+
+    /** Payload bytes passed to the codecs so far; a progress hint like {@link #packets()}. */
+    public long payloadBytes() {
+        return payloadBytes;
+    }
+
     public CaptureSummary toSummary(String format, long interactions) {
         return new CaptureSummary(
                 format,

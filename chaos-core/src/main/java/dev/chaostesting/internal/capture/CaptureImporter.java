@@ -42,6 +42,14 @@ public final class CaptureImporter {
     }
 
     /**
+     * The counts so far. Written only by the thread running {@link #run}; other threads reading them for progress
+     * display may see slightly stale values.
+     */
+    public CaptureCounters counters() {
+        return counters;
+    }
+
+    /**
      * Imports every packet of the source. When the file turns out to be broken part way, what was read before is still
      * passed on (connections are flushed) before the error is thrown.
      */
