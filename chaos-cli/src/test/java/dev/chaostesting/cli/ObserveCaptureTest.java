@@ -6,18 +6,15 @@ import dev.chaostesting.examples.demo.DemoService;
 import dev.chaostesting.examples.demo.DemoTraffic;
 import dev.chaostesting.model.Direction;
 import dev.chaostesting.recording.Recording;
-import java.io.IOException;
+import dev.chaostesting.testing.DebianPackages;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +28,7 @@ class ObserveCaptureTest {
 
     @Test
     void observe_captures_by_default_the_traffic_sent_meanwhile() throws Exception {
-        requireTcpdump();
+        DebianPackages.require("tcpdump", "tcpdump", true);
         var rec = dir.resolve("rec");
         var out = new StringWriter();
         var err = new StringWriter();
@@ -76,44 +73,5 @@ class ObserveCaptureTest {
         var transparent = CliTest.run("observe", "--port=8080", "--mode=transparent");
         assertThat(transparent.exit()).isEqualTo(1);
         assertThat(transparent.err()).startsWith("error: --mode=transparent is not available yet: use --mode=proxy");
-    }
-
-    /**
-     * tcpdump for the live test: installed with apt-get when running as root without it (CI runs as root on a fresh
-     * machine); otherwise the test is skipped with the reason.
-     */
-    static void requireTcpdump() {
-        try {
-            if (!Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
-                Assumptions.assumeTrue(false, "not running as root: tcpdump cannot capture");
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            Assumptions.assumeTrue(false, "cannot tell whether this is root: " + e);
-        }
-        for (var d : List.of("/usr/bin", "/usr/sbin", "/bin", "/sbin")) {
-            if (Files.isExecutable(Path.of(d, "tcpdump"))) {
-                return;
-            }
-        }
-        if (!run("apt-get", "install", "-y", "tcpdump")
-                && !(run("apt-get", "update") && run("apt-get", "install", "-y", "tcpdump"))) {
-            Assumptions.assumeTrue(false, "tcpdump is not installed and 'apt-get install -y tcpdump' failed");
-        }
-        System.out.println("installed tcpdump with apt-get for the live capture test");
-    }
-
-    private static boolean run(String... command) {
-        try {
-            var p = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            return p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

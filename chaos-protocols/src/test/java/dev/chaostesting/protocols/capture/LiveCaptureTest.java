@@ -9,6 +9,7 @@ import dev.chaostesting.capture.LiveCapture;
 import dev.chaostesting.model.Direction;
 import dev.chaostesting.model.Interaction;
 import dev.chaostesting.recording.Recording;
+import dev.chaostesting.testing.DebianPackages;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -33,7 +34,7 @@ class LiveCaptureTest {
 
     @BeforeEach
     void tcpdump() {
-        TcpdumpRequired.check();
+        DebianPackages.require("tcpdump", "tcpdump", true);
     }
 
     static HttpServer echoServer() throws java.io.IOException {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.chaostesting.capture.CaptureImport;
 import dev.chaostesting.capture.CaptureOptions;
 import dev.chaostesting.model.Interaction;
+import dev.chaostesting.testing.DebianPackages;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,10 +40,7 @@ class LoopbackTcpdumpTest {
 
     @Test
     void loopback_traffic_captured_by_tcpdump_imports_as_sent() throws Exception {
-        var tcpdump = findTcpdump();
-        Assumptions.assumeTrue(
-                tcpdump != null, "tcpdump is not installed (looked in PATH, /usr/sbin, /sbin): no live capture");
-        Assumptions.assumeTrue(isRoot(), "not running as root: tcpdump cannot capture on lo");
+        var tcpdump = DebianPackages.require("tcpdump", "tcpdump", true).toString();
 
         var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
@@ -140,30 +136,6 @@ class LoopbackTcpdumpTest {
                 printed = List.copyOf(output);
             }
             throw new AssertionError("tcpdump did not start capturing within 15 s; it printed: " + printed);
-        }
-    }
-
-    private static @Nullable String findTcpdump() {
-        var dirs = new ArrayList<String>(
-                List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin"));
-        for (var d : dirs) {
-            if (d.isEmpty()) {
-                continue;
-            }
-            var candidate = Path.of(d, "tcpdump");
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
-    }
-
-    private static boolean isRoot() {
-        try {
-            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return "root".equals(System.getProperty("user.name"));
         }
     }
 }

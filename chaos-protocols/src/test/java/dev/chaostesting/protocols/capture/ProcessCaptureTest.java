@@ -10,6 +10,7 @@ import dev.chaostesting.capture.ProcessSockets;
 import dev.chaostesting.model.Direction;
 import dev.chaostesting.model.Interaction;
 import dev.chaostesting.recording.Recording;
+import dev.chaostesting.testing.DebianPackages;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -45,7 +46,7 @@ class ProcessCaptureTest {
 
     @BeforeEach
     void tcpdump() {
-        TcpdumpRequired.check();
+        DebianPackages.require("tcpdump", "tcpdump", true);
     }
 
     @Test
