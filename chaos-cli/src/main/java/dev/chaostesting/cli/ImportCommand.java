@@ -1,8 +1,6 @@
 package dev.chaostesting.cli;
 
 import dev.chaostesting.capture.CaptureImport;
-import dev.chaostesting.capture.CaptureOptions;
-import dev.chaostesting.model.Direction;
 import dev.chaostesting.model.Interaction;
 import dev.chaostesting.recording.Har;
 import dev.chaostesting.recording.JsonLines;
@@ -18,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,26 +57,8 @@ final class ImportCommand implements Callable<Integer> {
             description = "pcap: only connections with this port at either end (repeatable).")
     int[] ports;
 
-    @Option(
-            names = "--direction",
-            defaultValue = "inbound",
-            description = "pcap: inbound (the capture is of the observed service) or outbound (of a dependency).")
-    Direction direction;
-
-    @Option(
-            names = "--max-body",
-            converter = Units.SizeConverter.class,
-            defaultValue = "1MiB",
-            description = "pcap: most bytes of one body to record (default: ${DEFAULT-VALUE}).")
-    int maxBody;
-
-    @Option(names = "--protocol", description = "pcap: decode as this protocol instead of detecting it (http, tcp).")
-    String protocol;
-
-    @Option(
-            names = "--no-redact",
-            description = "Keep secrets (Authorization, cookies, passwords, tokens) as they are in the file.")
-    boolean noRedact;
+    @Mixin
+    DecodingOptions decoding;
 
     @Spec
     CommandSpec spec;
@@ -88,9 +69,9 @@ final class ImportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(input)) {
             throw new Errors.UserError("no such file: " + input);
         }
-        var redaction = noRedact ? Redaction.none() : Redaction.defaults();
+        var redaction = decoding.redaction();
         if (chosen == Format.pcap) {
-            return importCapture(redaction);
+            return importCapture();
         }
         var info = RecordingInfo.started("import", input.toAbsolutePath().toString(), Map.of("format", chosen.name()));
         long count;
@@ -110,16 +91,10 @@ final class ImportCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int importCapture(Redaction redaction) throws IOException {
-        var options = CaptureOptions.defaults()
-                .direction(direction)
-                .maxBodyBytes(maxBody)
-                .redaction(redaction);
+    private int importCapture() throws IOException {
+        var options = decoding.captureOptions();
         if (ports != null) {
             options = options.onlyPorts(ports);
-        }
-        if (protocol != null) {
-            options = options.protocol(protocol.toLowerCase(Locale.ROOT));
         }
         var summary = CaptureImport.toRecording(input, output, options);
         var err = spec.commandLine().getErr();

@@ -1,7 +1,6 @@
 package dev.chaostesting.cli;
 
 import dev.chaostesting.Interceptor;
-import dev.chaostesting.capture.CaptureOptions;
 import dev.chaostesting.capture.CaptureRecorder;
 import dev.chaostesting.capture.LiveCapture;
 import dev.chaostesting.capture.LiveCaptureSummary;
@@ -9,7 +8,6 @@ import dev.chaostesting.capture.ProcessCapture;
 import dev.chaostesting.capture.ProcessSockets;
 import dev.chaostesting.model.Direction;
 import dev.chaostesting.recording.Recording;
-import dev.chaostesting.recording.Redaction;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -87,26 +86,8 @@ final class ObserveCommand implements Callable<Integer> {
             description = "The new recording directory (default: recordings/<time>).")
     Path output;
 
-    @Option(names = "--protocol", description = "Decode as this protocol instead of detecting it (http, tcp).")
-    String protocol;
-
-    @Option(
-            names = "--direction",
-            defaultValue = "inbound",
-            description = "inbound (the port is the observed service) or outbound (a dependency of it).")
-    Direction direction;
-
-    @Option(
-            names = "--max-body",
-            converter = Units.SizeConverter.class,
-            defaultValue = "1MiB",
-            description = "Most bytes of one body to record (default: ${DEFAULT-VALUE}).")
-    int maxBody;
-
-    @Option(
-            names = "--no-redact",
-            description = "Record secrets (Authorization, cookies, passwords, tokens) as they are.")
-    boolean noRedact;
+    @Mixin
+    DecodingOptions decoding;
 
     @Spec
     CommandSpec spec;
@@ -127,15 +108,8 @@ final class ObserveCommand implements Callable<Integer> {
         }
         var target = new InetSocketAddress(InetAddress.getByName(host), port);
         var dir = outputDir();
-        var config = Interceptor.forwardTo(target)
-                .listenOn(listenAddress())
-                .recordTo(dir)
-                .direction(direction)
-                .maxRecordedBodyBytes(maxBody)
-                .redaction(noRedact ? Redaction.none() : Redaction.defaults());
-        if (protocol != null) {
-            config = config.protocol(protocol.toLowerCase(Locale.ROOT));
-        }
+        var config = Interceptor.forwardTo(target).listenOn(listenAddress()).recordTo(dir);
+        config = decoding.applyTo(config);
         var err = spec.commandLine().getErr();
 
         var stopped = new CountDownLatch(1);
@@ -205,12 +179,7 @@ final class ObserveCommand implements Callable<Integer> {
         if (port == null && pid == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port or --pid is required");
         }
-        var options = CaptureOptions.defaults()
-                .maxBodyBytes(maxBody)
-                .redaction(noRedact ? Redaction.none() : Redaction.defaults());
-        if (protocol != null) {
-            options = options.protocol(protocol.toLowerCase(Locale.ROOT));
-        }
+        var options = decoding.captureOptions();
         var err = spec.commandLine().getErr();
         var dir = outputDir();
         // Discovery first: a wrong pid must fail before a recording directory is created.
@@ -224,8 +193,9 @@ final class ObserveCommand implements Callable<Integer> {
         }
         var serviceHost = InetAddress.getByName(host);
         // Inbound clients may come over any interface; an outbound loopback peer only ever crosses lo.
-        var networkInterface = direction == Direction.OUTBOUND && serviceHost.isLoopbackAddress() ? "lo" : "any";
-        var filter = direction == Direction.OUTBOUND
+        var networkInterface =
+                decoding.direction == Direction.OUTBOUND && serviceHost.isLoopbackAddress() ? "lo" : "any";
+        var filter = decoding.direction == Direction.OUTBOUND
                 ? "tcp and host " + serviceHost.getHostAddress() + " and port " + port
                 : "tcp port " + port;
         var details = new LinkedHashMap<String, String>();
@@ -251,8 +221,8 @@ final class ObserveCommand implements Callable<Integer> {
                         err.flush();
                     });
                 } else {
-                    portCapture = LiveCapture.start(
-                            networkInterface, filter, options.onlyPorts(port).direction(direction), recorder::append);
+                    portCapture =
+                            LiveCapture.start(networkInterface, filter, options.onlyPorts(port), recorder::append);
                 }
             } catch (java.io.IOException e) {
                 throw new Errors.UserError(e.getMessage());
