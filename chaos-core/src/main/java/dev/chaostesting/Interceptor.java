@@ -40,6 +40,7 @@ public final class Interceptor {
     private final Redaction redaction;
     private final Duration connectTimeout;
     private final int ioThreads;
+    private final boolean transparent;
 
     private Interceptor(Settings s) {
         this.target = s.target;
@@ -52,6 +53,7 @@ public final class Interceptor {
         this.redaction = s.redaction;
         this.connectTimeout = s.connectTimeout;
         this.ioThreads = s.ioThreads;
+        this.transparent = s.transparent;
     }
 
     /** Intercepts traffic meant for this port on the loopback address. */
@@ -145,6 +147,23 @@ public final class Interceptor {
         return with(s -> s.ioThreads = threads);
     }
 
+    /**
+     * Intercepts without changing the clients: connections to the target's port are redirected to the proxy by
+     * nftables rules, instead of clients connecting to {@link RunningInterceptor#port()}. Connections made on this host
+     * (loopback included) are redirected, and so are those arriving from other hosts; these reach the proxy only when it
+     * listens on their interface, e.g. {@code listenOn(new InetSocketAddress("0.0.0.0", 0))}. The proxy forwards each
+     * connection to the destination the client asked for (the kernel's {@code SO_ORIGINAL_DST}), with a packet mark the
+     * rules let through, so its own connections are not redirected back to it.
+     *
+     * <p>IPv4 TCP only. Needs Linux with the native epoll transport, the {@code nft} command (package
+     * {@code nftables}) and root or {@code CAP_NET_ADMIN}; {@link #start()} says which is missing. The rules live in the
+     * nftables table {@code inet chaos_testing}; {@link RunningInterceptor#close()} and a JVM shutdown hook remove them,
+     * and the next start removes those of a process that was killed.
+     */
+    public Interceptor transparent() {
+        return with(s -> s.transparent = true);
+    }
+
     /** A copy of this configuration with one change: configurations are never mutated. */
     private Interceptor with(Consumer<Settings> change) {
         var s = new Settings();
@@ -158,6 +177,7 @@ public final class Interceptor {
         s.redaction = redaction;
         s.connectTimeout = connectTimeout;
         s.ioThreads = ioThreads;
+        s.transparent = transparent;
         change.accept(s);
         return new Interceptor(s);
     }
@@ -179,12 +199,14 @@ public final class Interceptor {
         Redaction redaction = Redaction.defaults();
         Duration connectTimeout = Duration.ofSeconds(10);
         int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        boolean transparent;
     }
 
     /**
      * Starts intercepting.
      *
-     * @throws IOException when the listening address cannot be bound or the recording directory cannot be created
+     * @throws IOException when the listening address cannot be bound or the recording directory cannot be created, or
+     *     when {@link #transparent()} mode lacks what it needs (the message says what)
      * @throws IllegalArgumentException when {@link #protocol} names no known codec
      */
     public RunningInterceptor start() throws IOException {
@@ -238,11 +260,16 @@ public final class Interceptor {
         return ioThreads;
     }
 
+    /** Whether {@link #transparent()} was asked for; package-private, not part of the API. */
+    boolean transparentMode() {
+        return transparent;
+    }
+
     @Override
     public String toString() {
         return "Interceptor[target=" + target + ", listen=" + listen + ", record="
                 + (recordTo != null ? recordTo : record) + ", protocol=" + (protocol == null ? "detect" : protocol)
-                + ", direction=" + direction.wireName() + "]";
+                + ", direction=" + direction.wireName() + (transparent ? ", transparent" : "") + "]";
     }
 
     private static int checkPort(int port) {

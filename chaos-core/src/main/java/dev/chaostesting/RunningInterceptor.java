@@ -4,32 +4,40 @@ import dev.chaostesting.internal.observe.Codecs;
 import dev.chaostesting.internal.proxy.Addresses;
 import dev.chaostesting.internal.proxy.ProxyServer;
 import dev.chaostesting.internal.recording.Recorder;
+import dev.chaostesting.internal.transparent.Nftables;
 import dev.chaostesting.recording.LiveRecording;
 import dev.chaostesting.recording.RecordingInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A running interception: connect clients to {@link #port()} (or {@link #address()}) instead of the target. Close it
- * to stop: connections are closed and the recording is completed on disk.
+ * A running interception: connect clients to {@link #port()} (or {@link #address()}) instead of the target, or, in
+ * {@link Interceptor#transparent()} mode, to the target itself. Close it to stop: connections are closed, the
+ * redirect rules removed, and the recording is completed on disk.
  */
 public final class RunningInterceptor implements AutoCloseable {
 
     private final Interceptor config;
     private final ProxyServer proxy;
     private final @Nullable Recorder recorder;
+    private final @Nullable Nftables rules;
     private volatile boolean closed;
 
-    private RunningInterceptor(Interceptor config, ProxyServer proxy, @Nullable Recorder recorder) {
+    private RunningInterceptor(
+            Interceptor config, ProxyServer proxy, @Nullable Recorder recorder, @Nullable Nftables rules) {
         this.config = config;
         this.proxy = proxy;
         this.recorder = recorder;
+        this.rules = rules;
     }
 
     static RunningInterceptor start(Interceptor config) throws IOException {
+        // Checked first, so that nothing is started (or recorded) for a transparent mode that cannot work.
+        Path nft = config.transparentMode() ? Nftables.preflight() : null;
         Recorder recorder = null;
         if (config.recording()) {
             var dir = config.recordingDirectory();
@@ -37,7 +45,7 @@ public final class RunningInterceptor implements AutoCloseable {
                 recorder = Recorder.inMemory(config.redaction());
             } else {
                 var details = new LinkedHashMap<String, String>();
-                details.put("mode", "proxy");
+                details.put("mode", config.transparentMode() ? "transparent" : "proxy");
                 details.put("listen", Addresses.format(config.listenAddress()));
                 details.put("direction", config.direction().wireName());
                 var info = RecordingInfo.started("proxy", Addresses.format(config.target()), details);
@@ -48,11 +56,24 @@ public final class RunningInterceptor implements AutoCloseable {
                 ? null
                 : new ProxyServer.Observation(
                         Codecs.load(), config.protocol(), config.maxRecordedBodyBytes(), config.direction(), recorder);
+        ProxyServer proxy = null;
         try {
-            var proxy = ProxyServer.start(new ProxyServer.Settings(
-                    config.listenAddress(), config.target(), config.ioThreads(), config.connectTimeout(), observation));
-            return new RunningInterceptor(config, proxy, recorder);
+            proxy = ProxyServer.start(new ProxyServer.Settings(
+                    config.listenAddress(),
+                    config.target(),
+                    config.ioThreads(),
+                    config.connectTimeout(),
+                    observation,
+                    nft != null));
+            var rules = nft == null
+                    ? null
+                    : Nftables.redirect(
+                            nft, config.target().getPort(), proxy.localAddress().getPort());
+            return new RunningInterceptor(config, proxy, recorder, rules);
         } catch (IOException | RuntimeException e) {
+            if (proxy != null) {
+                proxy.close();
+            }
             if (recorder != null) {
                 recorder.close();
             }
@@ -113,6 +134,10 @@ public final class RunningInterceptor implements AutoCloseable {
             return;
         }
         closed = true;
+        // Rules first: once the proxy stops listening, redirected clients would be refused instead of going through.
+        if (rules != null) {
+            rules.close();
+        }
         proxy.close();
         if (recorder != null) {
             try {

@@ -65,7 +65,8 @@ final class ObserveCommand implements Callable<Integer> {
     @Option(
             names = "--mode",
             defaultValue = "capture",
-            description = "capture (default), proxy, or transparent (not available yet).")
+            description = "capture (default: passive, tcpdump), proxy (clients connect to the proxy), or transparent"
+                    + " (nftables redirects the port's connections into the proxy; root).")
     Mode mode;
 
     @Option(
@@ -94,14 +95,11 @@ final class ObserveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (mode == Mode.transparent) {
-            throw new Errors.UserError("--mode=transparent is not available yet: use --mode=proxy");
-        }
         if (mode == Mode.capture) {
             return observeByCapture();
         }
         if (pid != null) {
-            throw new Errors.UserError("--pid works with --mode=capture only: drop --mode=proxy, or use --port");
+            throw new Errors.UserError("--pid works with --mode=capture only: drop --mode=" + mode + ", or use --port");
         }
         if (port == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port is required");
@@ -109,6 +107,9 @@ final class ObserveCommand implements Callable<Integer> {
         var target = new InetSocketAddress(InetAddress.getByName(host), port);
         var dir = outputDir();
         var config = Interceptor.forwardTo(target).listenOn(listenAddress()).recordTo(dir);
+        if (mode == Mode.transparent) {
+            config = config.transparent();
+        }
         config = decoding.applyTo(config);
         var err = spec.commandLine().getErr();
 
@@ -125,11 +126,12 @@ final class ObserveCommand implements Callable<Integer> {
             err.printf(
                     "observing %s:%d through a proxy on %s:%d -> recording to %s%n",
                     host, port, running.address().getHostString(), running.port(), dir);
-            err.printf(
-                    "point clients at %s:%d; %s%n",
-                    running.address().getHostString(),
-                    running.port(),
-                    duration == null ? "Ctrl-C stops" : "stopping after " + duration.toSeconds() + "s");
+            var stop = duration == null ? "Ctrl-C stops" : "stopping after " + duration.toSeconds() + "s";
+            if (mode == Mode.transparent) {
+                err.printf("connections to port %d are redirected through it (nftables); %s%n", port, stop);
+            } else {
+                err.printf("point clients at %s:%d; %s%n", running.address().getHostString(), running.port(), stop);
+            }
             err.flush();
             progress(
                     () -> {

@@ -70,13 +70,6 @@ class CliTest {
     }
 
     @Test
-    void transparent_mode_says_it_is_not_available_yet() {
-        var r = run("observe", "--port=8080", "--mode=transparent");
-        assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).startsWith("error: --mode=transparent is not available yet");
-    }
-
-    @Test
     void observe_records_through_the_proxy_then_inspect_export_and_import_round_trip() throws Exception {
         int listen;
         try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -68,10 +68,10 @@ class ObserveCaptureTest {
     }
 
     @Test
-    void capture_needs_a_port_or_a_pid_and_transparent_is_not_there_yet() {
+    void capture_needs_a_port_or_a_pid_and_pid_needs_capture() {
         assertThat(CliTest.run("observe", "--duration=1s").exit()).isEqualTo(2);
-        var transparent = CliTest.run("observe", "--port=8080", "--mode=transparent");
-        assertThat(transparent.exit()).isEqualTo(1);
-        assertThat(transparent.err()).startsWith("error: --mode=transparent is not available yet: use --mode=proxy");
+        var pidByProxy = CliTest.run("observe", "--pid=1", "--mode=proxy");
+        assertThat(pidByProxy.exit()).isEqualTo(1);
+        assertThat(pidByProxy.err()).startsWith("error: --pid works with --mode=capture only");
     }
 }

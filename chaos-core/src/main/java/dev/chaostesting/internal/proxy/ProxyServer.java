@@ -2,6 +2,8 @@ package dev.chaostesting.internal.proxy;
 
 import dev.chaostesting.internal.observe.Codecs;
 import dev.chaostesting.internal.observe.ConnectionObserver;
+import dev.chaostesting.internal.transparent.Nftables;
+import dev.chaostesting.internal.transparent.OriginalDestination;
 import dev.chaostesting.model.Direction;
 import dev.chaostesting.model.Interaction;
 import dev.chaostesting.spi.ConnectionInfo;
@@ -38,13 +40,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ProxyServer implements AutoCloseable {
 
-    /** How a proxy listens and where it forwards. */
+    /**
+     * How a proxy listens and where it forwards. {@code transparent}: each connection goes to its original destination
+     * (SO_ORIGINAL_DST, set by an nftables redirect), {@code target} only for clients that connect to the proxy itself,
+     * and the outgoing sockets carry {@link Nftables#MARK} so the redirect skips them.
+     */
     public record Settings(
             InetSocketAddress listen,
             InetSocketAddress target,
             int ioThreads,
             Duration connectTimeout,
-            @Nullable Observation observation) {}
+            @Nullable Observation observation,
+            boolean transparent) {}
 
     /** What to record of the traffic; absent when recording is off. */
     public record Observation(
@@ -68,6 +75,9 @@ public final class ProxyServer implements AutoCloseable {
     private ProxyServer(Settings settings) throws IOException {
         this.settings = settings;
         this.transport = Transport.best();
+        if (settings.transparent() && transport != Transport.EPOLL) {
+            throw new IOException("transparent mode needs the native epoll transport");
+        }
         this.group = transport.newGroup(settings.ioThreads(), "chaos-proxy");
         var bootstrap = new ServerBootstrap()
                 .group(group)
@@ -155,10 +165,15 @@ public final class ProxyServer implements AutoCloseable {
             var client = ctx.channel();
             client.closeFuture().addListener(f -> stats.connectionsClosed.increment());
             var id = "c" + connectionIds.incrementAndGet();
-            var observer = observer(id, (InetSocketAddress) client.remoteAddress());
+            var target = target(client);
+            var observer = observer(id, (InetSocketAddress) client.remoteAddress(), target);
             var connection = new ProxiedConnection(client, observer, stats);
             long startedAt = ConnectionObserver.nowMicros();
-            new Bootstrap()
+            var bootstrap = new Bootstrap();
+            if (settings.transparent()) {
+                bootstrap.option(Nftables.SO_MARK, Nftables.MARK);
+            }
+            bootstrap
                     .group(client.eventLoop())
                     .channel(transport.clientChannel())
                     .option(ChannelOption.AUTO_READ, false)
@@ -168,7 +183,7 @@ public final class ProxyServer implements AutoCloseable {
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                             settings.connectTimeout().toMillis())
                     .handler(new Relay(connection, Side.SERVER))
-                    .connect(settings.target())
+                    .connect(target)
                     .addListener((ChannelFutureListener) f -> {
                         if (f.isSuccess() && !client.isActive() && early.isEmpty()) {
                             // The client left while we were connecting, having sent nothing: nobody to relay for.
@@ -183,7 +198,7 @@ public final class ProxyServer implements AutoCloseable {
                         } else {
                             release();
                             stats.connectFailures.increment();
-                            recordConnectFailure(id, client, startedAt, f.cause());
+                            recordConnectFailure(id, client, target, startedAt, f.cause());
                             client.close();
                         }
                     });
@@ -205,7 +220,16 @@ public final class ProxyServer implements AutoCloseable {
             early.clear();
         }
 
-        private @Nullable ConnectionObserver observer(String id, InetSocketAddress clientAddress) {
+        private InetSocketAddress target(Channel client) {
+            if (!settings.transparent()) {
+                return settings.target();
+            }
+            var original = OriginalDestination.of(client);
+            return original == null ? settings.target() : original;
+        }
+
+        private @Nullable ConnectionObserver observer(
+                String id, InetSocketAddress clientAddress, InetSocketAddress target) {
             var observation = settings.observation();
             if (observation == null) {
                 return null;
@@ -213,14 +237,15 @@ public final class ProxyServer implements AutoCloseable {
             var info = new ConnectionInfo(
                     id,
                     Addresses.format(clientAddress),
-                    Addresses.format(settings.target()),
-                    settings.target().getPort(),
+                    Addresses.format(target),
+                    target.getPort(),
                     observation.direction());
             return new ConnectionObserver(
                     info, observation.codecs(), observation.protocol(), observation.maxBodyBytes(), observation.sink());
         }
 
-        private void recordConnectFailure(String id, Channel client, long startedAt, Throwable cause) {
+        private void recordConnectFailure(
+                String id, Channel client, InetSocketAddress target, long startedAt, Throwable cause) {
             var observation = settings.observation();
             if (observation == null) {
                 return;
@@ -233,10 +258,10 @@ public final class ProxyServer implements AutoCloseable {
                             .direction(observation.direction())
                             .connection(id)
                             .client(Addresses.format((InetSocketAddress) client.remoteAddress()))
-                            .server(Addresses.format(settings.target()))
+                            .server(Addresses.format(target))
                             .startedAt(ConnectionObserver.toInstant(startedAt))
                             .durationMicros(ConnectionObserver.nowMicros() - startedAt)
-                            .error("connect to " + Addresses.format(settings.target()) + " failed: " + reason));
+                            .error("connect to " + Addresses.format(target) + " failed: " + reason));
         }
     }
 }

@@ -1,0 +1,67 @@
+package dev.chaostesting.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chaostesting.examples.demo.DemoService;
+import dev.chaostesting.recording.Recording;
+import dev.chaostesting.testing.DebianPackages;
+import io.netty.channel.epoll.Epoll;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code observe --mode=transparent}: clients keep using the service's own port and are recorded all the same. */
+class ObserveTransparentTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void clients_of_the_original_port_are_recorded_without_being_reconfigured() throws Exception {
+        Assumptions.assumeTrue(Epoll.isAvailable(), "transparent mode needs the epoll transport");
+        DebianPackages.require("nft", "nftables", true);
+        var rec = dir.resolve("rec");
+        try (var service = DemoService.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            var out = new StringWriter();
+            var err = new StringWriter();
+            var observe = CompletableFuture.supplyAsync(() -> Main.run(
+                    new String[] {
+                        "observe", "--mode=transparent", "--port=" + service.port(), "--duration=4s", "--output=" + rec
+                    },
+                    new PrintWriter(out, true),
+                    new PrintWriter(err, true)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!err.toString().contains("redirected through it") && !observe.isDone()) {
+                assertThat(System.nanoTime()).as("observe started: %s", err).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            var client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (int i = 0; i < 3; i++) {
+                var response = client.send(
+                        HttpRequest.newBuilder(service.baseUri().resolve("/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+            }
+            assertThat(observe.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
+        }
+        var recording = Recording.open(rec);
+        assertThat(recording.info().details()).containsEntry("mode", "transparent");
+        assertThat(recording.interactions())
+                .hasSize(3)
+                .allSatisfy(i -> assertThat(i.httpRequest().target()).isEqualTo("/health"));
+    }
+}
