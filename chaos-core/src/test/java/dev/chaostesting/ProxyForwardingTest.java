@@ -128,6 +128,24 @@ class ProxyForwardingTest {
     }
 
     @Test
+    void when_both_sides_have_ended_what_is_still_queued_for_the_client_is_delivered() throws Exception {
+        var payload = new byte[16 << 20];
+        new Random(16).nextBytes(payload);
+        try (var server = TcpServers.start(s -> {
+                    s.getOutputStream().write(payload);
+                    s.shutdownOutput();
+                    s.getInputStream().readAllBytes();
+                });
+                var proxy = Interceptor.onPort(server.port()).start();
+                var socket = connect(proxy)) {
+            Thread.sleep(300); // the server has sent everything it could and its FIN is queued behind it
+            socket.shutdownOutput(); // now the client's FIN: both directions have ended while data is still queued
+            Thread.sleep(300);
+            assertThat(socket.getInputStream().readAllBytes()).isEqualTo(payload);
+        }
+    }
+
+    @Test
     void a_client_reset_reaches_the_server_as_a_reset() throws Exception {
         var serverSaw = new CompletableFuture<Throwable>();
         try (var server = TcpServers.start(s -> {

@@ -67,8 +67,9 @@ final class ProxiedConnection {
         observeEnd(from, false);
         var peer = peer(from);
         if (inputEnded[from.other().ordinal()]) {
+            // Both directions ended: close each side once what is still queued for it has been written.
             peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            channel(from).close();
+            channel(from).writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else if (peer instanceof DuplexChannel duplex && peer.isActive()) {
             peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> duplex.shutdownOutput());
         }
