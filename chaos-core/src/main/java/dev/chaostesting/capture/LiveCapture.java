@@ -193,9 +193,13 @@ public final class LiveCapture implements AutoCloseable {
         if (summary != null) {
             return summary;
         }
-        // Through the handle: Process.destroy() would also close our end of tcpdump's stdout and lose what it holds.
-        process.toHandle().destroy();
         try {
+            // Packets reach tcpdump in blocks that the kernel hands over at the latest after this long: wait, so
+            // that the traffic seen up to now is in the capture before tcpdump stops.
+            Thread.sleep(Tcpdump.BLOCK_TIMEOUT_MILLIS + 200);
+            // Through the handle: Process.destroy() would also close our end of tcpdump's stdout and lose what it
+            // holds.
+            process.toHandle().destroy();
             if (!process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.toHandle().destroyForcibly();
             }

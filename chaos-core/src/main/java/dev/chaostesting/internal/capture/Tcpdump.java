@@ -57,28 +57,19 @@ public final class Tcpdump {
     }
 
     /**
-     * The command: raw packets ({@code -w -}, pcap on stdout) written packet by packet ({@code -U}) as soon as the
-     * kernel hands them over ({@code --immediate-mode}, else TPACKET_V3 batches them for up to a second), whole
-     * ({@code -s 0}), without name lookups ({@code -n}). Immediate mode gives every packet a ring slot as large as the
-     * snap length (256 KiB), so libpcap's default 2 MiB ring holds about 7 packets and a burst of loopback traffic
-     * overflows it; {@code -B 16384} (16 MiB, about 60 slots) keeps ordinary bursts whole. Drops beyond that are
-     * reported by tcpdump and shown, never hidden.
+     * The command: raw packets ({@code -w -}, pcap on stdout) written packet by packet as tcpdump gets them ({@code -U}),
+     * whole ({@code -s 0}), without name lookups ({@code -n}), through a 32 MiB kernel ring ({@code -B 32768}).
+     *
+     * <p>Not {@code --immediate-mode}: it gives every packet a ring slot as large as the snap length (256 KiB), so even
+     * a 64 MiB ring holds a few hundred packets and loopback load dropped thousands per second (measured with
+     * bench/capture.sh, tcpdump writing to /dev/null). Without it the kernel packs packets into blocks (TPACKET_V3) and
+     * hands a block over when it is full or after {@link #BLOCK_TIMEOUT_MILLIS}, so packets arrive up to that late:
+     * {@code LiveCapture.stop()} waits that long before stopping tcpdump, so the last block is not lost.
      */
+    public static final long BLOCK_TIMEOUT_MILLIS = 1000;
+
     public static List<String> command(String executable, String networkInterface, String filter) {
-        return List.of(
-                executable,
-                "-i",
-                networkInterface,
-                "-U",
-                "--immediate-mode",
-                "-B",
-                "16384",
-                "-w",
-                "-",
-                "-s",
-                "0",
-                "-n",
-                filter);
+        return List.of(executable, "-i", networkInterface, "-U", "-B", "32768", "-w", "-", "-s", "0", "-n", filter);
     }
 
     /**

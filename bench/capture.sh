@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# Passive-capture benchmark: (1) a live capture (LiveCapture: tcpdump on lo streaming pcap into CaptureImport.read, in
+# a JVM) of nginx under increasing open-loop load, counting every request against the interactions recorded, the
+# kernel's drops and the CPU of the JVM and of tcpdump; (2) the single-thread throughput of importing a large pcap
+# (CaptureImport.read into a counting sink, and CaptureImport.toRecording). Prints a markdown table and the targets
+# from docs/performance.md ("Passive capture").
+#
+#   bench/capture.sh
+#
+# Settings (environment):
+#   BENCH_PORT=28180                  loopback port of nginx (one worker, a 13-byte file)
+#   BENCH_RATES="5000 10000 20000 30000"  fixed rates (req/s, FixedRateLoad, 16 keep-alive connections), one step each
+#   BENCH_STEP_SECONDS=5              seconds of each load step
+#   BENCH_WRK_STEP=1                  1: a last step with wrk -t1 -c16 as fast as it goes (closed loop), for reference
+#   BENCH_PCAP_SECONDS=10             seconds of the wrk run recorded with tcpdump for the import measurement
+#   BENCH_IMPORT_ROUNDS=3             timed rounds of each import mode (best kept), after one warm-up pass
+#   BENCH_NICE=-10                    niceness of everything the benchmark starts (as root); 0 leaves priorities alone
+#   BENCH_JFR_DIR=                    a directory: the capture JVMs and the import write JFR recordings there
+#   BENCH_SKIP_BUILD=0                1: reuse chaos-bench/target/chaos-bench.jar
+#   BENCH_KEEP=0                      1: keep the work directory (config, logs, pcap) instead of deleting it
+#
+# Every process it starts is stopped on exit (trap). Needs root (tcpdump, apt-get when a package is missing).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PORT=${BENCH_PORT:-28180}
+RATES=${BENCH_RATES:-5000 10000 20000 30000}
+STEP_SECONDS=${BENCH_STEP_SECONDS:-5}
+WRK_STEP=${BENCH_WRK_STEP:-1}
+PCAP_SECONDS=${BENCH_PCAP_SECONDS:-10}
+IMPORT_ROUNDS=${BENCH_IMPORT_ROUNDS:-3}
+NICE=${BENCH_NICE:--10}
+JFR_DIR=${BENCH_JFR_DIR:-}
+CONNECTIONS=16
+JAR=$ROOT/chaos-bench/target/chaos-bench.jar
+CAPTURE_JVM=(-Xms512m -Xmx512m -XX:+AlwaysPreTouch)
+LOAD_JVM=(-Xms128m -Xmx128m -XX:+UseSerialGC)
+HZ=$(getconf CLK_TCK)
+declare -A PID=()
+ROWS=()
+BEST_RATE=0
+
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+install_packages() {
+  local missing=()
+  command -v nginx >/dev/null || missing+=(nginx)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v tcpdump >/dev/null || missing+=(tcpdump)
+  command -v java >/dev/null || die "java (17+) is needed"
+  ((${#missing[@]} == 0)) && return
+  log "installing ${missing[*]} from Debian"
+  local sudo=()
+  ((EUID == 0)) || sudo=(sudo)
+  local packages=()
+  for p in "${missing[@]}"; do
+    if [[ $p == nginx ]]; then packages+=(nginx-light); else packages+=("$p"); fi
+  done
+  if ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null 2>&1; then
+    "${sudo[@]}" apt-get update -qq
+    # nginx-light is enough (static files only); newer Debian releases dropped it for plain nginx.
+    apt-cache show nginx-light >/dev/null 2>&1 || packages=("${packages[@]/nginx-light/nginx}")
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
+  fi
+}
+
+build() {
+  if [[ ${BENCH_SKIP_BUILD:-0} == 1 && -f $JAR ]]; then return; fi
+  log "building chaos-bench"
+  (cd "$ROOT" && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl chaos-bench -am package)
+  [[ -f $JAR ]] || die "$JAR was not built"
+}
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+stop_pid() { # name: TERM, wait (bounded, so a JVM's shutdown hook can print its counters), then KILL
+  local pid=${PID[$1]:-}
+  [[ -n $pid ]] || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  unset "PID[$1]"
+}
+
+cleanup() {
+  local status=$?
+  for name in "${!PID[@]}"; do stop_pid "$name"; done
+  # The capture JVM stops its tcpdump itself; if the JVM had to be killed, tcpdump is stopped here.
+  if [[ -n ${TCPDUMP_PID:-} && $TCPDUMP_PID -gt 0 ]] && kill -0 "$TCPDUMP_PID" 2>/dev/null; then kill "$TCPDUMP_PID" || true; fi
+  if [[ -n ${WORK:-} && -d $WORK ]]; then
+    if [[ ${BENCH_KEEP:-0} == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+  fi
+  exit "$status"
+}
+
+start_nginx() {
+  # /dev/shm keeps the pcap and the recording in memory, so the disk never shows up in the figures.
+  WORK=$(mktemp -d /dev/shm/chaos-capture-bench.XXXXXX)
+  chmod 755 "$WORK" # nginx's worker runs unprivileged and must read the file
+  mkdir -p "$WORK/www" "$WORK/nginx/logs"
+  printf 'Hello, world!' >"$WORK/www/index.html"
+  cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  tcp_nodelay on;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $WORK/nginx/body;
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:$PORT;
+    root $WORK/www;
+    location / { }
+  }
+}
+CONF
+  nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
+  PID[nginx]=$!
+  for _ in $(seq 1 100); do
+    listening "$PORT" && return 0
+    kill -0 "${PID[nginx]}" 2>/dev/null || die "nginx exited at start; see $WORK/nginx.log"
+    sleep 0.1
+  done
+  die "nginx is not listening on $PORT after 10 s"
+}
+
+cpu_ticks() { # pid -> user + system clock ticks so far (fields 14 and 15 of /proc/PID/stat), 0 when gone
+  sed -E 's/^.*\) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0
+}
+
+start_capture() { # step -> sets PID[capture], TCPDUMP_PID
+  local jfr=()
+  [[ -n $JFR_DIR ]] && mkdir -p "$JFR_DIR" && jfr=("-XX:StartFlightRecording=filename=$JFR_DIR/capture-$1.jfr,settings=profile")
+  java "${CAPTURE_JVM[@]}" "${jfr[@]}" -cp "$JAR" dev.chaostesting.bench.CaptureMain --port "$PORT" --interface lo \
+    >"$WORK/capture-$1.log" 2>&1 &
+  PID[capture]=$!
+  for _ in $(seq 1 300); do
+    if grep -q '^listening' "$WORK/capture-$1.log"; then
+      TCPDUMP_PID=$(awk '/^listening/ { print $2 }' "$WORK/capture-$1.log")
+      return 0
+    fi
+    kill -0 "${PID[capture]}" 2>/dev/null || die "the capture exited at start: $(cat "$WORK/capture-$1.log")"
+    sleep 0.1
+  done
+  die "the capture did not start within 30 s"
+}
+
+field() { grep -o "$1=[^ ]*" <<<"$2" | head -1 | cut -d= -f2; }
+
+step() { # name rate|wrk
+  local name=$1 rate=$2 out completed errors jvm0 tcp0 jvm1 tcp1 logf=$WORK/capture-$1.log
+  start_capture "$name"
+  jvm0=$(cpu_ticks "${PID[capture]}")
+  tcp0=$(cpu_ticks "$TCPDUMP_PID")
+  if [[ $rate == wrk ]]; then
+    out=$(timeout $((STEP_SECONDS + 30)) wrk -t1 -c"$CONNECTIONS" -d"${STEP_SECONDS}s" "http://127.0.0.1:$PORT/")
+    completed=$(awk '/requests in/ { print $1 }' <<<"$out")
+    errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' ' || true)
+    rate=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
+    name="wrk -c$CONNECTIONS"
+  else
+    out=$(timeout $((STEP_SECONDS + 30)) java "${LOAD_JVM[@]}" -cp "$JAR" dev.chaostesting.bench.FixedRateLoad \
+      --port "$PORT" --rate "$rate" --connections "$CONNECTIONS" --warmup 0 --duration "$STEP_SECONDS")
+    completed=$(field count "$(grep '^RESULT' <<<"$out")")
+    errors=$(field errors "$(grep '^RESULT' <<<"$out")")
+    log "$name: $(grep '^measured' <<<"$out")"
+  fi
+  echo "$out" >>"$WORK/load.log"
+  sleep 1 # let the capture take in the last packets before its CPU is read
+  jvm1=$(cpu_ticks "${PID[capture]}")
+  tcp1=$(cpu_ticks "$TCPDUMP_PID")
+  stop_pid capture
+  local line
+  line=$(grep '^stopped' "$logf" || true)
+  [[ -n $line ]] || die "the capture printed no counters: $(tail -5 "$logf")"
+  log "$name: $line"
+  local http dropped diff jvm_s tcp_s
+  http=$(field http "$line")
+  dropped=$(field droppedByKernel "$line")
+  diff=$((completed - http))
+  jvm_s=$(awk -v t=$((jvm1 - jvm0)) -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }')
+  tcp_s=$(awk -v t=$((tcp1 - tcp0)) -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }')
+  ROWS+=("| $name | $rate | $completed | ${errors:-0} | $http | $(field interactions "$line") | $diff | $dropped | $(field gaps "$line") | $jvm_s | $tcp_s |")
+  if [[ $2 != wrk && $diff == 0 && $dropped == 0 && ${errors:-0} == 0 && $2 -gt $BEST_RATE ]]; then BEST_RATE=$2; fi
+}
+
+record_pcap() { # -> PCAP, PCAP_DROPS, PCAP_RPS
+  PCAP=$WORK/big.pcap
+  # Buffered (not immediate) mode with a 64 MiB ring: this file is the import's input, so it should be whole.
+  tcpdump -i lo -B 65536 -s 0 -n -w "$PCAP" "tcp port $PORT" 2>"$WORK/tcpdump.log" &
+  PID[tcpdump]=$!
+  for _ in $(seq 1 100); do grep -q 'listening on' "$WORK/tcpdump.log" && break; sleep 0.1; done
+  local out
+  out=$(timeout $((PCAP_SECONDS + 30)) wrk -t1 -c"$CONNECTIONS" -d"${PCAP_SECONDS}s" "http://127.0.0.1:$PORT/")
+  PCAP_RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
+  sleep 1
+  stop_pid tcpdump
+  PCAP_DROPS=$(awk '/dropped by kernel/ { print $1 }' "$WORK/tcpdump.log")
+  log "pcap: $(tr '\n' ' ' <"$WORK/tcpdump.log")"
+}
+
+verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? (v + 0 >= l) : (v + 0 <= l); print ok ? "met" : "MISSED" }'; }
+
+main() {
+  install_packages
+  build
+  trap cleanup EXIT INT TERM
+  if [[ $NICE != 0 ]] && ((EUID == 0)); then renice -n "$NICE" -p $$ >/dev/null; fi
+  listening "$PORT" && die "port $PORT is in use; set BENCH_PORT"
+  start_nginx
+  log "work directory $WORK"
+  for rate in $RATES; do step "rate-$rate" "$rate"; done
+  if [[ $WRK_STEP == 1 ]]; then step wrk wrk; fi
+
+  log "recording ${PCAP_SECONDS} s of wrk with tcpdump for the import"
+  record_pcap
+  local jfr=()
+  [[ -n $JFR_DIR ]] && jfr=("-XX:StartFlightRecording=filename=$JFR_DIR/import.jfr,settings=profile")
+  local imp
+  imp=$(java -Xms1g -Xmx1g "${jfr[@]}" -cp "$JAR" dev.chaostesting.bench.CaptureImportBench --pcap "$PCAP" \
+    --port "$PORT" --dir "$WORK" --rounds "$IMPORT_ROUNDS")
+  echo "$imp" >"$WORK/import.log"
+  grep -v '^RESULT' <<<"$imp" | while read -r l; do log "import: $l"; done
+  local read_line rec_line
+  read_line=$(grep '^RESULT mode=read-null-sink' <<<"$imp")
+  rec_line=$(grep '^RESULT mode=toRecording' <<<"$imp")
+
+  echo
+  echo "## Passive capture benchmark, $(date -u +%Y-%m-%d) ($(nproc) cores, nginx 1 worker, capture of 'tcp port $PORT' on lo)"
+  echo
+  echo "| load | req/s | requests completed | load errors | http interactions recorded | all interactions | completed - http recorded | dropped by kernel | TCP gaps | JVM CPU s | tcpdump CPU s |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "Each step: ${STEP_SECONDS} s, $CONNECTIONS keep-alive connections, a fresh capture JVM (CPU counted from tcpdump listening to 1 s after the load)."
+  echo
+  echo "| import (one thread, best of $IMPORT_ROUNDS) | pcap MB | wall s | CPU s | MB/s | MB per CPU s | packets/s | interactions/s |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for l in "$read_line" "$rec_line"; do
+    printf '| %s | %.1f | %s | %s | %s | %s | %s | %s |\n' "$(field mode "$l")" "$(awk -v b="$(field bytes "$l")" 'BEGIN { print b / 1e6 }')" \
+      "$(field wall_s "$l")" "$(field cpu_s "$l")" "$(field mb_per_s "$l")" "$(field mb_per_cpu_s "$l")" \
+      "$(field packets_per_s "$l")" "$(field interactions_per_s "$l")"
+  done
+  echo
+  echo "pcap: $(field packets "$read_line") packets, $(field interactions "$read_line") interactions, wrk at $PCAP_RPS req/s, ${PCAP_DROPS:-?} dropped by kernel."
+  echo
+  echo "| target | figure | verdict |"
+  echo "| --- | --- | --- |"
+  echo "| highest rate with zero loss >= 20000 req/s | $BEST_RATE | $(verdict "$BEST_RATE" '>=' 20000) |"
+  echo "| import read >= 200 MB per CPU s | $(field mb_per_cpu_s "$read_line") | $(verdict "$(field mb_per_cpu_s "$read_line")" '>=' 200) |"
+  echo "| import toRecording >= 200 MB per CPU s | $(field mb_per_cpu_s "$rec_line") | $(verdict "$(field mb_per_cpu_s "$rec_line")" '>=' 200) |"
+  echo
+  echo "Software: $(nginx -v 2>&1 | sed 's/^nginx version: //'), $(tcpdump --version 2>&1 | head -1), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(java -version 2>&1 | head -1), Linux $(uname -r)."
+  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+}
+
+main "$@"
