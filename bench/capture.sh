@@ -40,39 +40,8 @@ declare -A PID=()
 ROWS=()
 BEST_RATE=0
 
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-install_packages() {
-  local missing=()
-  command -v nginx >/dev/null || missing+=(nginx)
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v tcpdump >/dev/null || missing+=(tcpdump)
-  command -v java >/dev/null || die "java (17+) is needed"
-  ((${#missing[@]} == 0)) && return
-  log "installing ${missing[*]} from Debian"
-  local sudo=()
-  ((EUID == 0)) || sudo=(sudo)
-  local packages=()
-  for p in "${missing[@]}"; do
-    if [[ $p == nginx ]]; then packages+=(nginx-light); else packages+=("$p"); fi
-  done
-  if ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null 2>&1; then
-    "${sudo[@]}" apt-get update -qq
-    # nginx-light is enough (static files only); newer Debian releases dropped it for plain nginx.
-    apt-cache show nginx-light >/dev/null 2>&1 || packages=("${packages[@]/nginx-light/nginx}")
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
-  fi
-}
-
-build() {
-  if [[ ${BENCH_SKIP_BUILD:-0} == 1 && -f $JAR ]]; then return; fi
-  log "building chaos-bench"
-  (cd "$ROOT" && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl chaos-bench -am package)
-  [[ -f $JAR ]] || die "$JAR was not built"
-}
-
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=lib.sh
+source "$ROOT/bench/lib.sh"
 
 stop_pid() { # name: TERM, wait (bounded, so a JVM's shutdown hook can print its counters), then KILL
   local pid=${PID[$1]:-}
@@ -104,38 +73,10 @@ start_nginx() {
   chmod 755 "$WORK" # nginx's worker runs unprivileged and must read the file
   mkdir -p "$WORK/www" "$WORK/nginx/logs"
   printf 'Hello, world!' >"$WORK/www/index.html"
-  cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  tcp_nodelay on;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $WORK/nginx/body;
-  default_type application/octet-stream;
-  server {
-    listen 127.0.0.1:$PORT;
-    root $WORK/www;
-    location / { }
-  }
-}
-CONF
+  write_nginx_conf "$PORT"
   nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
   PID[nginx]=$!
-  for _ in $(seq 1 100); do
-    listening "$PORT" && return 0
-    kill -0 "${PID[nginx]}" 2>/dev/null || die "nginx exited at start; see $WORK/nginx.log"
-    sleep 0.1
-  done
-  die "nginx is not listening on $PORT after 10 s"
-}
-
-cpu_ticks() { # pid -> user + system clock ticks so far (fields 14 and 15 of /proc/PID/stat), 0 when gone
-  sed -E 's/^.*\) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0
+  wait_listening "$PORT" nginx "${PID[nginx]}"
 }
 
 start_capture() { # step -> sets PID[capture], TCPDUMP_PID
@@ -209,10 +150,9 @@ record_pcap() { # -> PCAP, PCAP_DROPS, PCAP_RPS
   log "pcap: $(tr '\n' ' ' <"$WORK/tcpdump.log")"
 }
 
-verdict() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? (v + 0 >= l) : (v + 0 <= l); print ok ? "met" : "MISSED" }'; }
 
 main() {
-  install_packages
+  install_packages nginx:nginx-light wrk:wrk tcpdump:tcpdump
   build
   trap cleanup EXIT INT TERM
   if [[ $NICE != 0 ]] && ((EUID == 0)); then renice -n "$NICE" -p $$ >/dev/null; fi

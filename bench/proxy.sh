@@ -52,44 +52,10 @@ declare -A PID=()
 DISTURBED=0
 declare -A RPS=() CPU=() P50=() P99=() LAT_ERR=() BULK=() ROUND_RPS=() ROUND_P50=() ROUND_P99=()
 
-log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# shellcheck source=lib.sh
+source "$ROOT/bench/lib.sh"
 
 # --- (a) packages and the jar ---------------------------------------------------------------------------------------
-
-install_packages() {
-  local missing=()
-  command -v nginx >/dev/null || missing+=(nginx)
-  command -v haproxy >/dev/null || missing+=(haproxy)
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v curl >/dev/null || missing+=(curl)
-  command -v java >/dev/null || die "java (17+) is needed to run the proxy"
-  ((${#missing[@]} == 0)) && return
-  log "installing ${missing[*]} from Debian"
-  local sudo=()
-  ((EUID == 0)) || sudo=(sudo)
-  "${sudo[@]}" apt-get update -qq
-  local packages=()
-  for p in "${missing[@]}"; do
-    if [[ $p == nginx ]]; then
-      # nginx-light is enough (static files only); newer Debian releases dropped it for plain nginx.
-      if apt-cache show nginx-light >/dev/null 2>&1; then packages+=(nginx-light); else packages+=(nginx); fi
-    else
-      packages+=("$p")
-    fi
-  done
-  # The packages' own services are not used: we start private instances on our ports with our own configs.
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
-}
-
-build() {
-  if [[ ${BENCH_SKIP_BUILD:-0} == 1 && -f $JAR ]]; then
-    return
-  fi
-  log "building chaos-bench"
-  (cd "$ROOT" && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl chaos-bench -am package)
-  [[ -f $JAR ]] || die "$JAR was not built"
-}
 
 # --- (b) the servers ------------------------------------------------------------------------------------------------
 
@@ -100,17 +66,6 @@ busy_percent() { # share of all CPUs busy over one second, from /proc/stat: othe
   b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat)
   awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2];
     printf "%.0f", ((busy + idle) > 0) ? 100 * busy / (busy + idle) : 0 }'
-}
-
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_listening() { # port name pid
-  for _ in $(seq 1 300); do
-    listening "$1" && return 0
-    kill -0 "$3" 2>/dev/null || die "$2 exited at start; see $WORK/$2.log"
-    sleep 0.1
-  done
-  die "$2 is not listening on $1 after 30 s; see $WORK/$2.log"
 }
 
 pin() { # cpu pid
@@ -152,28 +107,7 @@ make_work_dir() {
 }
 
 start_nginx() {
-  cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  tcp_nodelay on;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $WORK/nginx/body;
-  default_type application/octet-stream;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $WORK/www;
-    location / { }
-  }
-}
-EOF
+  write_nginx_conf "$NGINX_PORT" "sendfile on; tcp_nopush on;"
   nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
   PID[nginx]=$!
   wait_listening "$NGINX_PORT" nginx "${PID[nginx]}"
@@ -235,15 +169,6 @@ check_paths() {
     body=$(curl -sf --max-time 5 "http://127.0.0.1:${PORT[$p]}/") || die "GET / through $p failed"
     [[ $body == 'Hello, world!' ]] || die "GET / through $p returned '$body'"
   done
-}
-
-cpu_ticks() { # pid... -> user + system CPU clock ticks consumed so far by these processes (all their threads)
-  local total=0
-  for pid in "$@"; do
-    # Fields 14 and 15 of /proc/PID/stat, counted after the command name, which may contain spaces.
-    total=$((total + $(sed -E 's/^.*\) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
-  done
-  echo "$total"
 }
 
 serving_pids() { # path -> the processes that do the forwarding for it (nginx's worker for the direct path)
@@ -349,12 +274,6 @@ gc_pauses() { # name -> "N pauses, max X ms" from the proxy's -Xlog:gc file
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a - b }'; }
-verdict() { # value op limit
-  awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
-    if (v !~ /^-?[0-9.]+$/) { print "n/a"; exit }
-    ok = (op == ">=") ? (v + 0 >= l) : (v + 0 <= l); print ok ? "met" : "MISSED" }'
-}
-
 report() {
   local date
   date=$(date -u +%Y-%m-%d)
@@ -413,7 +332,7 @@ report() {
 }
 
 main() {
-  install_packages
+  install_packages nginx:nginx-light haproxy:haproxy wrk:wrk curl:curl
   build
   trap cleanup EXIT INT TERM
   # Every server and load generator is started from here and inherits the niceness: all paths alike.
