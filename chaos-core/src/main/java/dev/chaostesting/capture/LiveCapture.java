@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -72,6 +73,20 @@ public final class LiveCapture implements AutoCloseable {
     public static LiveCapture start(
             String networkInterface, String filter, CaptureOptions options, Consumer<? super Interaction> sink)
             throws IOException {
+        return start(null, networkInterface, filter, options, sink);
+    }
+
+    /**
+     * As {@link #start(String, String, CaptureOptions, Consumer)}, with tcpdump run inside another network namespace
+     * (e.g. {@code /proc/PID/ns/net} of a process in a container) through {@code nsenter} when it is not null.
+     */
+    static LiveCapture start(
+            @Nullable Path networkNamespace,
+            String networkInterface,
+            String filter,
+            CaptureOptions options,
+            Consumer<? super Interaction> sink)
+            throws IOException {
         Objects.requireNonNull(networkInterface, "networkInterface");
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(sink, "sink");
@@ -82,7 +97,12 @@ public final class LiveCapture implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new IOException(e.getMessage());
         }
-        var process = new ProcessBuilder(Tcpdump.command(executable, networkInterface, filter)).start();
+        var command = new ArrayList<String>();
+        if (networkNamespace != null) {
+            command.addAll(Tcpdump.enter(networkNamespace));
+        }
+        command.addAll(Tcpdump.command(executable, networkInterface, filter));
+        var process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
         var capture = new LiveCapture(process, networkInterface, filter);
         capture.stderrReader.start();

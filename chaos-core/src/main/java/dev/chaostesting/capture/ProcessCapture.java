@@ -4,6 +4,7 @@ import dev.chaostesting.model.Direction;
 import dev.chaostesting.model.Interaction;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Passive capture of a process found by pid: its listening ports are captured as {@code inbound}, and each server it
@@ -34,6 +36,7 @@ public final class ProcessCapture implements AutoCloseable {
     private final Set<Integer> inboundPorts = new HashSet<>();
     private final Set<InetSocketAddress> dependencies = new HashSet<>();
     private final ScheduledExecutorService discovery;
+    private @Nullable Path networkNamespace;
     private boolean discovering = true;
     private boolean stopped;
 
@@ -96,6 +99,7 @@ public final class ProcessCapture implements AutoCloseable {
         if (stopped) {
             return;
         }
+        networkNamespace = sockets.networkNamespace();
         var newPorts = new TreeSet<>(sockets.listeningPorts());
         newPorts.removeAll(inboundPorts);
         if (!newPorts.isEmpty()) {
@@ -135,9 +139,10 @@ public final class ProcessCapture implements AutoCloseable {
 
     private void add(String networkInterface, String filter, CaptureOptions captureOptions, Consumer<Interaction> sink)
             throws IOException {
-        var capture = LiveCapture.start(networkInterface, filter, captureOptions, sink);
+        var capture = LiveCapture.start(networkNamespace, networkInterface, filter, captureOptions, sink);
         captures.add(capture);
-        log.accept("capturing " + filter + " on " + networkInterface);
+        log.accept("capturing " + filter + " on " + networkInterface
+                + (networkNamespace == null ? "" : " in the network namespace of process " + pid));
     }
 
     /** Each capture numbers its connections from c1: the capture's number keeps them apart in the one recording. */

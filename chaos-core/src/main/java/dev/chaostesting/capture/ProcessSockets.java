@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -27,8 +28,24 @@ import org.jspecify.annotations.Nullable;
  * @param listeningPorts ports the process listens on
  * @param dependencies remote endpoints of the process's established connections that it opened (connections accepted
  *     on a listening port are its clients, not dependencies; connections to itself are left out)
+ * @param outboundConnections those connections one by one, with the process's own end
+ * @param networkNamespace the process's network namespace ({@code /proc/PID/ns/net}) when it is not ours (a container),
+ *     else null; ports and addresses are then those of that namespace
  */
-public record ProcessSockets(long pid, Set<Integer> listeningPorts, Set<InetSocketAddress> dependencies) {
+public record ProcessSockets(
+        long pid,
+        Set<Integer> listeningPorts,
+        Set<InetSocketAddress> dependencies,
+        List<Connection> outboundConnections,
+        @Nullable Path networkNamespace) {
+
+    /** One established connection the process opened: its own end and the server's. */
+    public record Connection(InetSocketAddress local, InetSocketAddress remote) {
+        public Connection {
+            Objects.requireNonNull(local, "local");
+            Objects.requireNonNull(remote, "remote");
+        }
+    }
 
     private static final String LISTEN = "0A";
     private static final String ESTABLISHED = "01";
@@ -36,13 +53,18 @@ public record ProcessSockets(long pid, Set<Integer> listeningPorts, Set<InetSock
     public ProcessSockets {
         listeningPorts = Set.copyOf(listeningPorts);
         dependencies = Set.copyOf(dependencies);
+        outboundConnections = List.copyOf(outboundConnections);
+    }
+
+    /** Whether the process lives in another network namespace than this JVM (a container). */
+    public boolean inOtherNetworkNamespace() {
+        return networkNamespace != null;
     }
 
     /**
      * Reads the process's sockets now.
      *
-     * @throws IOException with one line to show: no such process, a process in another network namespace (its /proc
-     *     tables would describe another network), or a process without TCP sockets
+     * @throws IOException with one line to show: no such process, or a process without TCP sockets
      */
     public static ProcessSockets of(long pid) throws IOException {
         var proc = Path.of("/proc", Long.toString(pid));
@@ -50,12 +72,11 @@ public record ProcessSockets(long pid, Set<Integer> listeningPorts, Set<InetSock
             throw new IOException("no process with pid " + pid);
         }
         try {
+            // /proc/PID/net/tcp lists the sockets of the process's own network namespace, so a container's
+            // sockets read the same way; only capturing them needs to enter that namespace.
             var theirs = Files.readSymbolicLink(proc.resolve("ns/net"));
             var ours = Files.readSymbolicLink(Path.of("/proc/self/ns/net"));
-            if (!theirs.equals(ours)) {
-                throw new IOException(
-                        "process " + pid + " is in another network namespace (a container): not" + " supported yet");
-            }
+            var namespace = theirs.equals(ours) ? null : proc.resolve("ns/net");
             var inodes = socketInodes(proc.resolve("fd"));
             var rows = new ArrayList<Row>();
             rows.addAll(rows(proc.resolve("net/tcp"), inodes));
@@ -63,7 +84,7 @@ public record ProcessSockets(long pid, Set<Integer> listeningPorts, Set<InetSock
             if (rows.isEmpty()) {
                 throw new IOException("process " + pid + " has no TCP sockets: is it the right pid?");
             }
-            return fromRows(pid, rows);
+            return fromRows(pid, rows, namespace);
         } catch (NoSuchFileException e) {
             // It exited between two reads.
             throw new IOException("no process with pid " + pid, e);
@@ -84,6 +105,10 @@ public record ProcessSockets(long pid, Set<Integer> listeningPorts, Set<InetSock
      * whose other end is not one of its own sockets (a process talking to itself has no dependency there).
      */
     static ProcessSockets fromRows(long pid, List<Row> rows) {
+        return fromRows(pid, rows, null);
+    }
+
+    static ProcessSockets fromRows(long pid, List<Row> rows, @Nullable Path networkNamespace) {
         var listening = new TreeSet<Integer>();
         var ownEnds = new HashSet<InetSocketAddress>();
         for (var row : rows) {
@@ -94,14 +119,17 @@ public record ProcessSockets(long pid, Set<Integer> listeningPorts, Set<InetSock
             }
         }
         var dependencies = new LinkedHashSet<InetSocketAddress>();
+        var connections = new ArrayList<Connection>();
         rows.stream()
                 .filter(r -> r.state.equals(ESTABLISHED)
                         && !listening.contains(r.local.getPort())
                         && !ownEnds.contains(r.remote))
-                .map(r -> r.remote)
-                .sorted(Comparator.comparing(InetSocketAddress::toString))
-                .forEach(dependencies::add);
-        return new ProcessSockets(pid, listening, dependencies);
+                .sorted(Comparator.comparing((Row r) -> r.remote.toString()).thenComparing(r -> r.local.getPort()))
+                .forEach(r -> {
+                    dependencies.add(r.remote);
+                    connections.add(new Connection(r.local, r.remote));
+                });
+        return new ProcessSockets(pid, listening, dependencies, connections, networkNamespace);
     }
 
     /** The inodes of the process's sockets, from its fd links ({@code socket:[12345]}). */

@@ -1,5 +1,6 @@
 package dev.chaostesting.internal.capture;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +68,23 @@ public final class Tcpdump {
      * {@code LiveCapture.stop()} waits that long before stopping tcpdump, so the last block is not lost.
      */
     public static final long BLOCK_TIMEOUT_MILLIS = 1000;
+
+    /**
+     * The prefix that runs a command inside a network namespace: {@code nsenter} (util-linux), which needs root or
+     * CAP_SYS_ADMIN.
+     *
+     * @throws IOException with one line to show when nsenter is missing
+     */
+    public static List<String> enter(Path networkNamespace) throws IOException {
+        for (var dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
+            var nsenter = Path.of(dir, "nsenter");
+            if (Files.isExecutable(nsenter)) {
+                return List.of(nsenter.toString(), "--net=" + networkNamespace, "--");
+            }
+        }
+        throw new IOException(
+                "capturing in another network namespace needs nsenter: install it (apt-get install" + " util-linux)");
+    }
 
     public static List<String> command(String executable, String networkInterface, String filter) {
         return List.of(executable, "-i", networkInterface, "-U", "-B", "32768", "-w", "-", "-s", "0", "-n", filter);

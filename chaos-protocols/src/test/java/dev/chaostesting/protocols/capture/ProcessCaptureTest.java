@@ -22,11 +22,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -133,6 +135,72 @@ class ProcessCaptureTest {
             }
             dependencyProcess.destroyForcibly();
         }
+    }
+
+    /**
+     * A service in a network namespace of its own (as in a container): its sockets are read from /proc as usual, and
+     * tcpdump runs inside that namespace, where the traffic is.
+     */
+    @Test
+    void a_process_in_another_network_namespace_is_captured_inside_it() throws Exception {
+        DebianPackages.require("ip", "iproute2", true);
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is not installed");
+        var namespace = "chaos_test_" + SELF;
+        run("ip", "netns", "add", namespace);
+        Process service = null;
+        try {
+            run("ip", "netns", "exec", namespace, "ip", "link", "set", "lo", "up");
+            var script = "import http.server, socketserver\n"
+                    + "class H(http.server.BaseHTTPRequestHandler):\n"
+                    + "    def do_GET(self):\n"
+                    + "        body = ('inside ' + self.path).encode()\n"
+                    + "        self.send_response(200)\n"
+                    + "        self.send_header('Content-Length', str(len(body)))\n"
+                    + "        self.end_headers()\n"
+                    + "        self.wfile.write(body)\n"
+                    + "s = socketserver.TCPServer(('127.0.0.1', 0), H)\n"
+                    + "print(s.server_address[1], flush=True)\n"
+                    + "s.serve_forever()\n";
+            service = new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-c", script).start();
+            int port = Integer.parseInt(
+                    new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8))
+                            .readLine()
+                            .strip());
+            var rec = dir.resolve("rec");
+            try (var recorder = CaptureRecorder.create(rec, "pid " + service.pid(), Map.of("mode", "capture"))) {
+                var log = new ArrayList<String>();
+                var capture = ProcessCapture.start(service.pid(), CaptureOptions.defaults(), recorder, log::add);
+                assertThat(capture.inboundPorts()).containsExactly(port);
+                // The client must be in that namespace too: its loopback is not ours.
+                var client = "import urllib.request\n" + "print(urllib.request.urlopen('http://127.0.0.1:" + port
+                        + "/in-namespace').read().decode())\n";
+                assertThat(run("ip", "netns", "exec", namespace, "python3", "-c", client))
+                        .isEqualTo("inside /in-namespace");
+                capture.stop();
+                assertThat(log).anySatisfy(line -> assertThat(line).contains("network namespace of process"));
+            }
+            var interactions = Recording.open(rec).interactions();
+            assertThat(interactions).hasSize(1);
+            assertThat(interactions.get(0).direction()).isEqualTo(Direction.INBOUND);
+            assertThat(interactions.get(0).httpRequest().path()).isEqualTo("/in-namespace");
+            assertThat(interactions.get(0).httpResponse().body().textIfValid()).isEqualTo("inside /in-namespace");
+        } finally {
+            if (service != null) {
+                service.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            run("ip", "netns", "delete", namespace);
+        }
+    }
+
+    /** Runs a command to its end and returns what it printed; fails the test when it fails. */
+    private static String run(String... command) throws IOException, InterruptedException {
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue())
+                .as(String.join(" ", command) + ": " + output)
+                .isZero();
+        return output;
     }
 
     private static List<Long> sequence(int n) {
