@@ -41,6 +41,9 @@ public final class Interceptor {
     private final Duration connectTimeout;
     private final int ioThreads;
     private final boolean transparent;
+    private final long pid;
+    private final boolean closeExisting;
+    private final Consumer<String> log;
 
     private Interceptor(Settings s) {
         this.target = s.target;
@@ -54,6 +57,9 @@ public final class Interceptor {
         this.connectTimeout = s.connectTimeout;
         this.ioThreads = s.ioThreads;
         this.transparent = s.transparent;
+        this.pid = s.pid;
+        this.closeExisting = s.closeExisting;
+        this.log = s.log;
     }
 
     /** Intercepts traffic meant for this port on the loopback address. */
@@ -66,6 +72,42 @@ public final class Interceptor {
         var s = new Settings();
         s.target = Objects.requireNonNull(target, "target");
         return new Interceptor(s);
+    }
+
+    /**
+     * Intercepts a running process transparently, without restarting or reconfiguring it: connections to the ports it
+     * listens on are recorded as {@code inbound}, and the connections it opens (its database, cache, broker, other
+     * services) as {@code outbound}, each interaction naming its {@code dependency} ({@code host:port}). Ports it starts
+     * listening on later are picked up within a second.
+     *
+     * <p>nftables redirects both into the proxy (see {@link #transparent()} for what that needs); the process's own
+     * connections are recognised by their cgroup (v2): a process in the root cgroup is moved into a cgroup of ours for
+     * the duration and moved back on close. Connections it had open before are not redirected: they are reported
+     * through {@link #log}, and {@link #closeExistingConnections()} resets them so it reconnects through the proxy.
+     * IPv4 only; a process in another network namespace (a container) is refused with a clear message.
+     */
+    public static Interceptor onProcess(long pid) {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("pid: " + pid + " (expected: > 0)");
+        }
+        return new Interceptor(new Settings()).with(s -> {
+            s.pid = pid;
+            s.transparent = true;
+        });
+    }
+
+    /**
+     * With {@link #onProcess}: on start, close the process's outbound connections that were already open (the kernel
+     * resets them, as {@code ss -K} does), so that a client with a connection pool reconnects through the interceptor.
+     */
+    public Interceptor closeExistingConnections() {
+        return with(s -> s.closeExisting = true);
+    }
+
+    /** Receives one line per notable event (redirects installed, connections already open or closed, new ports). */
+    public Interceptor log(Consumer<String> lines) {
+        Objects.requireNonNull(lines, "lines");
+        return with(s -> s.log = lines);
     }
 
     /** Listens on this port of the loopback address (0: any free port, the default). */
@@ -178,6 +220,9 @@ public final class Interceptor {
         s.connectTimeout = connectTimeout;
         s.ioThreads = ioThreads;
         s.transparent = transparent;
+        s.pid = pid;
+        s.closeExisting = closeExisting;
+        s.log = log;
         change.accept(s);
         return new Interceptor(s);
     }
@@ -200,6 +245,9 @@ public final class Interceptor {
         Duration connectTimeout = Duration.ofSeconds(10);
         int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
         boolean transparent;
+        long pid;
+        boolean closeExisting;
+        Consumer<String> log = line -> {};
     }
 
     /**
@@ -265,8 +313,25 @@ public final class Interceptor {
         return transparent;
     }
 
+    /** The process of {@link #onProcess}, or 0. */
+    public long pid() {
+        return pid;
+    }
+
+    boolean closeExistingMode() {
+        return closeExisting;
+    }
+
+    Consumer<String> logLines() {
+        return log;
+    }
+
     @Override
     public String toString() {
+        if (pid > 0) {
+            return "Interceptor[process=" + pid + ", listen=" + listen + ", record="
+                    + (recordTo != null ? recordTo : record) + "]";
+        }
         return "Interceptor[target=" + target + ", listen=" + listen + ", record="
                 + (recordTo != null ? recordTo : record) + ", protocol=" + (protocol == null ? "detect" : protocol)
                 + ", direction=" + direction.wireName() + (transparent ? ", transparent" : "") + "]";

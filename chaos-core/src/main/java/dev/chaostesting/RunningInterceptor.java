@@ -2,9 +2,11 @@ package dev.chaostesting;
 
 import dev.chaostesting.internal.observe.Codecs;
 import dev.chaostesting.internal.proxy.Addresses;
+import dev.chaostesting.internal.proxy.ConnectionLabels;
 import dev.chaostesting.internal.proxy.ProxyServer;
 import dev.chaostesting.internal.recording.Recorder;
 import dev.chaostesting.internal.transparent.Nftables;
+import dev.chaostesting.internal.transparent.ProcessInterception;
 import dev.chaostesting.recording.LiveRecording;
 import dev.chaostesting.recording.RecordingInfo;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,19 +28,26 @@ public final class RunningInterceptor implements AutoCloseable {
     private final ProxyServer proxy;
     private final @Nullable Recorder recorder;
     private final @Nullable Nftables rules;
+    private final @Nullable ProcessInterception process;
     private volatile boolean closed;
 
     private RunningInterceptor(
-            Interceptor config, ProxyServer proxy, @Nullable Recorder recorder, @Nullable Nftables rules) {
+            Interceptor config,
+            ProxyServer proxy,
+            @Nullable Recorder recorder,
+            @Nullable Nftables rules,
+            @Nullable ProcessInterception process) {
         this.config = config;
         this.proxy = proxy;
         this.recorder = recorder;
         this.rules = rules;
+        this.process = process;
     }
 
     static RunningInterceptor start(Interceptor config) throws IOException {
         // Checked first, so that nothing is started (or recorded) for a transparent mode that cannot work.
         Path nft = config.transparentMode() ? Nftables.preflight() : null;
+        var process = config.pid() > 0 ? ProcessInterception.prepare(config.pid()) : null;
         Recorder recorder = null;
         if (config.recording()) {
             var dir = config.recordingDirectory();
@@ -47,15 +57,25 @@ public final class RunningInterceptor implements AutoCloseable {
                 var details = new LinkedHashMap<String, String>();
                 details.put("mode", config.transparentMode() ? "transparent" : "proxy");
                 details.put("listen", Addresses.format(config.listenAddress()));
-                details.put("direction", config.direction().wireName());
-                var info = RecordingInfo.started("proxy", Addresses.format(config.target()), details);
+                RecordingInfo info;
+                if (process != null) {
+                    details.put("pid", Long.toString(process.pid()));
+                    info = RecordingInfo.started("process", "pid " + process.pid(), details);
+                } else {
+                    details.put("direction", config.direction().wireName());
+                    info = RecordingInfo.started("proxy", Addresses.format(config.target()), details);
+                }
                 recorder = Recorder.toDirectory(dir, info, config.redaction());
             }
         }
         var observation = recorder == null
                 ? null
                 : new ProxyServer.Observation(
-                        Codecs.load(), config.protocol(), config.maxRecordedBodyBytes(), config.direction(), recorder);
+                        Codecs.load(),
+                        config.protocol(),
+                        config.maxRecordedBodyBytes(),
+                        process != null ? process.labels() : ConnectionLabels.fixed(config.direction()),
+                        recorder);
         ProxyServer proxy = null;
         try {
             proxy = ProxyServer.start(new ProxyServer.Settings(
@@ -65,12 +85,18 @@ public final class RunningInterceptor implements AutoCloseable {
                     config.connectTimeout(),
                     observation,
                     nft != null));
-            var rules = nft == null
-                    ? null
-                    : Nftables.redirect(
-                            nft, config.target().getPort(), proxy.localAddress().getPort());
-            return new RunningInterceptor(config, proxy, recorder, rules);
+            Nftables rules = null;
+            if (process != null) {
+                process.start(nft, proxy.localAddress().getPort(), config.closeExistingMode(), config.logLines());
+            } else if (nft != null) {
+                rules = Nftables.redirect(
+                        nft, config.target().getPort(), proxy.localAddress().getPort());
+            }
+            return new RunningInterceptor(config, proxy, recorder, rules, process);
         } catch (IOException | RuntimeException e) {
+            if (process != null) {
+                process.close();
+            }
             if (proxy != null) {
                 proxy.close();
             }
@@ -114,6 +140,11 @@ public final class RunningInterceptor implements AutoCloseable {
         return recorder;
     }
 
+    /** With {@link Interceptor#onProcess}: the process's listening ports redirected so far; else empty. */
+    public Set<Integer> interceptedPorts() {
+        return process == null ? Set.of() : process.ports();
+    }
+
     /** Counters so far. */
     public InterceptorStats stats() {
         var s = proxy.stats();
@@ -137,6 +168,9 @@ public final class RunningInterceptor implements AutoCloseable {
         // Rules first: once the proxy stops listening, redirected clients would be refused instead of going through.
         if (rules != null) {
             rules.close();
+        }
+        if (process != null) {
+            process.close();
         }
         proxy.close();
         if (recorder != null) {

@@ -72,6 +72,6 @@ class ObserveCaptureTest {
         assertThat(CliTest.run("observe", "--duration=1s").exit()).isEqualTo(2);
         var pidByProxy = CliTest.run("observe", "--pid=1", "--mode=proxy");
         assertThat(pidByProxy.exit()).isEqualTo(1);
-        assertThat(pidByProxy.err()).startsWith("error: --pid works with --mode=capture only");
+        assertThat(pidByProxy.err()).startsWith("error: --pid works with --mode=capture or --mode=transparent");
     }
 }

@@ -4,7 +4,6 @@ import dev.chaostesting.internal.observe.Codecs;
 import dev.chaostesting.internal.observe.ConnectionObserver;
 import dev.chaostesting.internal.transparent.Nftables;
 import dev.chaostesting.internal.transparent.OriginalDestination;
-import dev.chaostesting.model.Direction;
 import dev.chaostesting.model.Interaction;
 import dev.chaostesting.spi.ConnectionInfo;
 import dev.chaostesting.spi.Side;
@@ -58,8 +57,21 @@ public final class ProxyServer implements AutoCloseable {
             Codecs codecs,
             @Nullable String protocol,
             int maxBodyBytes,
-            Direction direction,
-            Consumer<Interaction.Builder> sink) {}
+            ConnectionLabels labels,
+            Consumer<Interaction.Builder> sink) {
+
+        /** What every interaction of a connection to this target goes with: the label's direction and attributes. */
+        Consumer<Interaction.Builder> sinkFor(ConnectionLabels.Label label) {
+            if (label.attributes().isEmpty()) {
+                return sink;
+            }
+            return builder -> {
+                // Added to what the codec noted, not in place of it.
+                label.attributes().forEach(builder::attribute);
+                sink.accept(builder);
+            };
+        }
+    }
 
     /** Per-connection write buffer bounds: above the high mark the other side stops being read. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
@@ -234,14 +246,15 @@ public final class ProxyServer implements AutoCloseable {
             if (observation == null) {
                 return null;
             }
+            var label = observation.labels().label(target);
             var info = new ConnectionInfo(
-                    id,
-                    Addresses.format(clientAddress),
-                    Addresses.format(target),
-                    target.getPort(),
-                    observation.direction());
+                    id, Addresses.format(clientAddress), Addresses.format(target), target.getPort(), label.direction());
             return new ConnectionObserver(
-                    info, observation.codecs(), observation.protocol(), observation.maxBodyBytes(), observation.sink());
+                    info,
+                    observation.codecs(),
+                    observation.protocol(),
+                    observation.maxBodyBytes(),
+                    observation.sinkFor(label));
         }
 
         private void recordConnectFailure(
@@ -251,11 +264,12 @@ public final class ProxyServer implements AutoCloseable {
                 return;
             }
             var reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            var label = observation.labels().label(target);
             observation
-                    .sink()
+                    .sinkFor(label)
                     .accept(Interaction.builder()
                             .protocol(observation.protocol() == null ? Codecs.RAW_TCP : observation.protocol())
-                            .direction(observation.direction())
+                            .direction(label.direction())
                             .connection(id)
                             .client(Addresses.format((InetSocketAddress) client.remoteAddress()))
                             .server(Addresses.format(target))

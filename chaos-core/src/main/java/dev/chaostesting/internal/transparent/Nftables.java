@@ -51,12 +51,16 @@ public final class Nftables implements AutoCloseable {
 
     private final Path nft;
     private final List<String> chains;
+    private final String tag;
+    private final int proxyPort;
     private final Thread shutdownHook;
     private boolean removed;
 
-    private Nftables(Path nft, List<String> chains) {
+    private Nftables(Path nft, List<String> chains, String tag, int proxyPort) {
         this.nft = nft;
         this.chains = chains;
+        this.tag = tag;
+        this.proxyPort = proxyPort;
         // SIGINT or SIGTERM would otherwise leave the port redirected to a proxy that no longer listens.
         this.shutdownHook = new Thread(this::removeQuietly, "chaos-nftables-cleanup");
     }
@@ -87,6 +91,46 @@ public final class Nftables implements AutoCloseable {
      * {@code prerouting}) to {@code proxyPort}, after removing rules left by dead processes.
      */
     public static Nftables redirect(Path nft, int port, int proxyPort) throws IOException {
+        return install(nft, List.of(portRule(port, proxyPort)), List.of(portRule(port, proxyPort)), proxyPort);
+    }
+
+    /**
+     * The rules of a process's transparent interception: connections to each of its listening ports (from this host or
+     * elsewhere), and every TCP connection its sockets open ({@code cgroupMatch}, in the {@code output} hook only: a
+     * process's own connections start on this host), go to {@code proxyPort}.
+     */
+    public static Nftables redirectProcess(Path nft, Set<Integer> ports, String cgroupMatch, int proxyPort)
+            throws IOException {
+        var output = new ArrayList<String>();
+        var prerouting = new ArrayList<String>();
+        for (int port : ports) {
+            output.add(portRule(port, proxyPort));
+            prerouting.add(portRule(port, proxyPort));
+        }
+        output.add("meta nfproto ipv4 " + cgroupMatch + " meta l4proto tcp redirect to :" + proxyPort);
+        return install(nft, output, prerouting, proxyPort);
+    }
+
+    /** Adds the redirect of one more port (a port the intercepted process started listening on later). */
+    public void addPort(int port) throws IOException {
+        var script = new StringBuilder();
+        for (var chain : chains) {
+            rule(script, chain, portRule(port, proxyPort), tag);
+        }
+        synchronized (LOCK) {
+            try (var lock = lockFile()) {
+                run(nft, script.toString());
+            }
+        }
+    }
+
+    // IPv4 only: SO_ORIGINAL_DST is the IPv4 option (IPv6 would need IP6T_SO_ORIGINAL_DST).
+    private static String portRule(int port, int proxyPort) {
+        return "meta nfproto ipv4 tcp dport " + port + " redirect to :" + proxyPort;
+    }
+
+    private static Nftables install(Path nft, List<String> output, List<String> prerouting, int proxyPort)
+            throws IOException {
         long pid = ProcessHandle.current().pid();
         var id = UUID.randomUUID().toString().substring(0, 8);
         var tag = "chaos-testing pid=" + pid + " id=" + id;
@@ -104,10 +148,11 @@ public final class Nftables implements AutoCloseable {
                     .append(" priority -100; policy accept; }\n");
             // First: the proxy's own connection to the original destination must pass untouched, or it would loop.
             rule(script, chain, "meta mark 0x" + Integer.toHexString(MARK) + " return", tag);
-            // IPv4 only: SO_ORIGINAL_DST is the IPv4 option (IPv6 would need IP6T_SO_ORIGINAL_DST).
-            rule(script, chain, "meta nfproto ipv4 tcp dport " + port + " redirect to :" + proxyPort, tag);
+            for (var r : hook.equals("output") ? output : prerouting) {
+                rule(script, chain, r, tag);
+            }
         }
-        var rules = new Nftables(nft, chains);
+        var rules = new Nftables(nft, chains, tag, proxyPort);
         synchronized (LOCK) {
             try (var lock = lockFile()) {
                 removeStale(nft);
