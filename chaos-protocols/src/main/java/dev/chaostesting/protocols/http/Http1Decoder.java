@@ -25,8 +25,8 @@ final class Http1Decoder implements StreamDecoder {
     private static final String RESET = "connection reset before the response";
 
     private final DecoderContext context;
-    private final MessageReader client;
-    private final MessageReader server;
+    private MessageReader client;
+    private MessageReader server;
     private final ExchangeQueue exchanges;
     private final HeldBytes held = new HeldBytes();
     private Mode mode = Mode.HTTP;
@@ -34,6 +34,11 @@ final class Http1Decoder implements StreamDecoder {
     private @Nullable Exchange sending;
     /** An Upgrade or CONNECT exchange whose answer decides what the client's next bytes are. */
     private @Nullable Exchange pausedOn;
+
+    /** After bytes were lost: each side skips to its next message start (see {@link Resync}). */
+    private final Resync clientResync;
+
+    private final Resync serverResync;
 
     private boolean clientEnded;
     private boolean serverEnded;
@@ -44,6 +49,8 @@ final class Http1Decoder implements StreamDecoder {
         this.client = new MessageReader(HeadParser.Kind.REQUEST, context.maxBodyBytes());
         this.server = new MessageReader(HeadParser.Kind.RESPONSE, context.maxBodyBytes());
         this.exchanges = new ExchangeQueue(context);
+        this.clientResync = new Resync(context, Side.CLIENT, RequestLineSniffer::detect);
+        this.serverResync = new Resync(context, Side.SERVER, Resync::statusLine);
     }
 
     @Override
@@ -69,6 +76,12 @@ final class Http1Decoder implements StreamDecoder {
         if (mode == Mode.DONE) {
             return;
         }
+        if (reset || side == Side.CLIENT) {
+            clientResync.end();
+        }
+        if (reset || side == Side.SERVER) {
+            serverResync.end();
+        }
         if (reset || side == Side.SERVER) {
             serverEnded = true;
         }
@@ -90,16 +103,69 @@ final class Http1Decoder implements StreamDecoder {
         }
     }
 
+    /**
+     * Bytes were lost (a capture dropped packets): what was decoded is kept, the messages the gap cut are recorded as
+     * far as they went, exchanges still waiting for an answer get none (their answers can no longer be told from those
+     * of the lost requests), and each side then skips to the next start of a message: a request line on the client's
+     * side; on the server's, a status line once a request is waiting for it. Skipped bytes are recorded as raw TCP, so
+     * nothing is dropped and nothing is invented.
+     */
     @Override
     public boolean onGap(Side side, long missingBytes, long atMicros) {
-        if (mode == Mode.HTTP) {
+        if (mode != Mode.HTTP) {
+            return false;
+        }
+        if (pausedOn != null) {
+            // Whether the connection switched protocols is unknown: the rest is raw.
             var where = side == Side.CLIENT ? "client" : "server";
             failOpen(missingBytes + " bytes missing from the " + where, side, ByteBuffer.allocate(0), atMicros);
+            return false;
         }
-        return false;
+        var reason =
+                "the capture lost " + missingBytes + " bytes of the " + (side == Side.CLIENT ? "client" : "server");
+        abandon(reason, atMicros);
+        clientResync.start(reason);
+        serverResync.start(reason);
+        return true;
+    }
+
+    /** Records what the gap cut short and starts both readers afresh. */
+    private void abandon(String reason, long atMicros) {
+        // The server's side first: what it answered came before the request the client is still sending.
+        var answering = exchanges.awaitingResponse();
+        if (answering != null && server.inBody()) {
+            finishResponse(answering, "response incomplete: " + reason);
+        } else if (server.inHead()) {
+            long first = server.firstByteAt();
+            long last = server.lastByteAt();
+            RawTurns.emitOnce(context, Side.SERVER, server.takeUnparsed(), first, last, "response head cut: " + reason);
+        }
+        if (sending != null && client.inBody()) {
+            finishRequest("request incomplete: " + reason);
+        } else if (client.inHead()) {
+            long first = client.firstByteAt();
+            long last = client.lastByteAt();
+            RawTurns.emitOnce(context, Side.CLIENT, client.takeUnparsed(), first, last, "request head cut: " + reason);
+        }
+        exchanges.closeUnanswered("response not paired: " + reason, atMicros);
+        if (!held.isEmpty()) {
+            long first = held.firstAt();
+            long last = held.lastAt();
+            RawTurns.emitOnce(context, Side.CLIENT, held.drain(), first, last, reason);
+        }
+        sending = null;
+        client = new MessageReader(HeadParser.Kind.REQUEST, context.maxBodyBytes());
+        server = new MessageReader(HeadParser.Kind.RESPONSE, context.maxBodyBytes());
     }
 
     private void clientData(ByteBuffer data, long atMicros) throws MalformedHttpException {
+        if (clientResync.active()) {
+            var rest = clientResync.skip(data, atMicros);
+            if (rest == null) {
+                return;
+            }
+            data = rest;
+        }
         if (pausedOn == null) {
             readClient(data, atMicros);
         }
@@ -133,6 +199,18 @@ final class Http1Decoder implements StreamDecoder {
     }
 
     private void serverData(ByteBuffer data, long atMicros) throws MalformedHttpException {
+        if (serverResync.active()) {
+            // Only a request seen after the gap can be paired: an answer before it answers a lost one.
+            if (exchanges.awaitingResponse() == null) {
+                serverResync.skipAll(data, atMicros);
+                return;
+            }
+            var rest = serverResync.skip(data, atMicros);
+            if (rest == null) {
+                return;
+            }
+            data = rest;
+        }
         while (mode == Mode.HTTP) {
             var exchange = exchanges.awaitingResponse();
             if (exchange == null) {
