@@ -1,5 +1,6 @@
 package dev.chaostesting;
 
+import dev.chaostesting.fault.Fault;
 import dev.chaostesting.internal.observe.Codecs;
 import dev.chaostesting.model.Direction;
 import dev.chaostesting.recording.Redaction;
@@ -8,7 +9,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +48,8 @@ public final class Interceptor {
     private final long pid;
     private final boolean closeExisting;
     private final Consumer<String> log;
+    private final List<Fault> faults;
+    private final long seed;
 
     private Interceptor(Settings s) {
         this.target = s.target;
@@ -60,6 +66,8 @@ public final class Interceptor {
         this.pid = s.pid;
         this.closeExisting = s.closeExisting;
         this.log = s.log;
+        this.faults = List.copyOf(s.faults);
+        this.seed = s.seed;
     }
 
     /** Intercepts traffic meant for this port on the loopback address. */
@@ -108,6 +116,27 @@ public final class Interceptor {
     public Interceptor log(Consumer<String> lines) {
         Objects.requireNonNull(lines, "lines");
         return with(s -> s.log = lines);
+    }
+
+    /**
+     * Injects these faults from the start (more can be injected and removed while it runs: {@link
+     * RunningInterceptor#inject}). See {@link dev.chaostesting.fault.Faults}.
+     *
+     * <pre>{@code
+     * Interceptor.onPort(5432).inject(Faults.latency(Duration.ofMillis(200))).start()
+     * }</pre>
+     */
+    public Interceptor inject(Fault... more) {
+        var list = List.of(more);
+        return with(s -> s.faults.addAll(list));
+    }
+
+    /**
+     * The seed of the random decisions faults make (toxicity, jitter, slice sizes): the same seed and the same order of
+     * connections give the same decisions. Default: a random seed, reported by {@link RunningInterceptor#seed()}.
+     */
+    public Interceptor seed(long value) {
+        return with(s -> s.seed = value);
     }
 
     /** Listens on this port of the loopback address (0: any free port, the default). */
@@ -223,6 +252,8 @@ public final class Interceptor {
         s.pid = pid;
         s.closeExisting = closeExisting;
         s.log = log;
+        s.faults = new ArrayList<>(faults);
+        s.seed = seed;
         change.accept(s);
         return new Interceptor(s);
     }
@@ -248,6 +279,8 @@ public final class Interceptor {
         long pid;
         boolean closeExisting;
         Consumer<String> log = line -> {};
+        List<Fault> faults = new ArrayList<>();
+        long seed = new SplittableRandom().nextLong();
     }
 
     /**
@@ -311,6 +344,15 @@ public final class Interceptor {
     /** Whether {@link #transparent()} was asked for; package-private, not part of the API. */
     boolean transparentMode() {
         return transparent;
+    }
+
+    /** The faults injected from the start. */
+    public List<Fault> faults() {
+        return faults;
+    }
+
+    public long seed() {
+        return seed;
     }
 
     /** The process of {@link #onProcess}, or 0. */

@@ -1,5 +1,8 @@
 package dev.chaostesting;
 
+import dev.chaostesting.fault.ActiveFault;
+import dev.chaostesting.fault.Fault;
+import dev.chaostesting.internal.fault.FaultEngine;
 import dev.chaostesting.internal.observe.Codecs;
 import dev.chaostesting.internal.proxy.Addresses;
 import dev.chaostesting.internal.proxy.ConnectionLabels;
@@ -14,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +34,7 @@ public final class RunningInterceptor implements AutoCloseable {
     private final @Nullable Recorder recorder;
     private final @Nullable Nftables rules;
     private final @Nullable ProcessInterception process;
+    private final FaultEngine faults;
     private volatile boolean closed;
 
     private RunningInterceptor(
@@ -36,8 +42,10 @@ public final class RunningInterceptor implements AutoCloseable {
             ProxyServer proxy,
             @Nullable Recorder recorder,
             @Nullable Nftables rules,
-            @Nullable ProcessInterception process) {
+            @Nullable ProcessInterception process,
+            FaultEngine faults) {
         this.config = config;
+        this.faults = faults;
         this.proxy = proxy;
         this.recorder = recorder;
         this.rules = rules;
@@ -76,6 +84,8 @@ public final class RunningInterceptor implements AutoCloseable {
                         config.maxRecordedBodyBytes(),
                         process != null ? process.labels() : ConnectionLabels.fixed(config.direction()),
                         recorder);
+        var faults = new FaultEngine(config.seed());
+        config.faults().forEach(faults::inject);
         ProxyServer proxy = null;
         try {
             proxy = ProxyServer.start(new ProxyServer.Settings(
@@ -84,7 +94,8 @@ public final class RunningInterceptor implements AutoCloseable {
                     config.ioThreads(),
                     config.connectTimeout(),
                     observation,
-                    nft != null));
+                    nft != null,
+                    faults));
             Nftables rules = null;
             if (process != null) {
                 process.start(nft, proxy.localAddress().getPort(), config.closeExistingMode(), config.logLines());
@@ -92,7 +103,7 @@ public final class RunningInterceptor implements AutoCloseable {
                 rules = Nftables.redirect(
                         nft, config.target().getPort(), proxy.localAddress().getPort());
             }
-            return new RunningInterceptor(config, proxy, recorder, rules, process);
+            return new RunningInterceptor(config, proxy, recorder, rules, process, faults);
         } catch (IOException | RuntimeException e) {
             if (process != null) {
                 process.close();
@@ -143,6 +154,51 @@ public final class RunningInterceptor implements AutoCloseable {
     /** With {@link Interceptor#onProcess}: the process's listening ports redirected so far; else empty. */
     public Set<Integer> interceptedPorts() {
         return process == null ? Set.of() : process.ports();
+    }
+
+    /**
+     * Injects a fault now: it acts on new bytes of open connections and on new connections, from whichever I/O thread
+     * handles them; thread-safe. See {@link dev.chaostesting.fault.Faults}.
+     */
+    public ActiveFault inject(Fault fault) {
+        Objects.requireNonNull(fault, "fault");
+        var injected = faults.inject(fault);
+        return new ActiveFault() {
+            @Override
+            public Fault fault() {
+                return fault;
+            }
+
+            @Override
+            public void remove() {
+                faults.remove(injected.id());
+            }
+
+            @Override
+            public String toString() {
+                return "ActiveFault[" + fault.name() + "]";
+            }
+        };
+    }
+
+    /** Removes every injection of this fault (compared by value); returns how many there were. */
+    public int remove(Fault fault) {
+        return faults.remove(fault);
+    }
+
+    /** Removes every fault. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    /** The faults injected now, in the order they were injected. */
+    public List<Fault> faults() {
+        return faults.faults();
+    }
+
+    /** The seed of the faults' random decisions (see {@link Interceptor#seed}). */
+    public long seed() {
+        return faults.seed();
     }
 
     /** Counters so far. */

@@ -1,5 +1,7 @@
 package dev.chaostesting.internal.proxy;
 
+import dev.chaostesting.fault.Effect;
+import dev.chaostesting.internal.fault.ConnectionFaults;
 import dev.chaostesting.internal.observe.ConnectionObserver;
 import dev.chaostesting.spi.Side;
 import io.netty.buffer.ByteBuf;
@@ -9,6 +11,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,11 +29,19 @@ final class ProxiedConnection {
     private final ProxyStats stats;
     private final boolean[] inputEnded = new boolean[2];
     private final boolean[] observedEnd = new boolean[2];
+    private final @Nullable ConnectionFaults faults;
+    private final @Nullable FlowShaper[] shapers = new FlowShaper[2];
+    private boolean faultClosed;
 
-    ProxiedConnection(Channel client, @Nullable ConnectionObserver observer, ProxyStats stats) {
+    ProxiedConnection(
+            Channel client,
+            @Nullable ConnectionObserver observer,
+            ProxyStats stats,
+            @Nullable ConnectionFaults faults) {
         this.client = client;
         this.observer = observer;
         this.stats = stats;
+        this.faults = faults;
     }
 
     void connected(Channel server) {
@@ -51,6 +63,20 @@ final class ProxiedConnection {
     void forward(Side from, ByteBuf bytes) {
         (from == Side.CLIENT ? stats.bytesFromClients : stats.bytesFromServers).add(bytes.readableBytes());
         observe(from, bytes);
+        var f = faults;
+        if (f != null) {
+            var shaper = shapers[from.ordinal()];
+            var effects =
+                    f.none() ? List.<ConnectionFaults.Active>of() : f.effects(from == Side.CLIENT, System.nanoTime());
+            if (!effects.isEmpty() || (shaper != null && shaper.busy())) {
+                if (shaper == null) {
+                    shaper = new FlowShaper(this, from, f);
+                    shapers[from.ordinal()] = shaper;
+                }
+                shaper.submit(bytes, effects);
+                return;
+            }
+        }
         var peer = peer(from);
         peer.write(bytes, peer.voidPromise());
         if (!peer.isWritable()) {
@@ -58,13 +84,43 @@ final class ProxiedConnection {
         }
     }
 
-    /** One side sent FIN: pass it on once what was read before it is written. */
+    /** One side sent FIN: pass it on once what was read before it is written (and what faults hold back). */
     void inputEnded(Side from) {
         if (inputEnded[from.ordinal()]) {
             return;
         }
         inputEnded[from.ordinal()] = true;
         observeEnd(from, false);
+        afterQueued(from, () -> passEnd(from));
+    }
+
+    /** Runs {@code action} once the bytes faults hold back in this direction are out, and any slow close has waited. */
+    private void afterQueued(Side from, Runnable action) {
+        long slow = slowCloseNanos(from);
+        Runnable end = slow > 0 ? () -> channel(from).eventLoop().schedule(action, slow, TimeUnit.NANOSECONDS) : action;
+        var shaper = shapers[from.ordinal()];
+        if (shaper != null) {
+            shaper.whenDrained(end);
+        } else {
+            end.run();
+        }
+    }
+
+    private long slowCloseNanos(Side from) {
+        var f = faults;
+        if (f == null || f.none()) {
+            return 0;
+        }
+        long max = 0;
+        for (var active : f.effects(from == Side.CLIENT, System.nanoTime())) {
+            if (active.effect() instanceof Effect.SlowClose slow) {
+                max = Math.max(max, slow.delay().toNanos());
+            }
+        }
+        return max;
+    }
+
+    private void passEnd(Side from) {
         var peer = peer(from);
         if (inputEnded[from.other().ordinal()]) {
             // Both directions ended: close each side once what is still queued for it has been written.
@@ -77,6 +133,7 @@ final class ProxiedConnection {
 
     /** One side reset the connection: reset the other side too (RST rather than FIN). */
     void reset(Side from) {
+        discardShapers();
         observeEnd(from, true);
         observeEnd(from.other(), true);
         var peer = peer(from);
@@ -87,14 +144,69 @@ final class ProxiedConnection {
         channel(from).close();
     }
 
-    /** A channel closed: close the other once its pending writes are out. */
+    /** A channel closed: close the other once its pending writes (and what faults hold back for it) are out. */
     void closed(Side side) {
         observeEnd(side, false);
+        var toSide = shapers[side.other().ordinal()];
+        if (toSide != null) {
+            // Nobody is left to receive these.
+            toSide.discard();
+        }
         var peer = peer(side);
         if (peer != null && peer.isActive()) {
-            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            afterQueued(side, () -> {
+                if (peer.isActive()) {
+                    peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                }
+            });
         } else {
+            discardShapers();
             observeEnd(side.other(), false);
+        }
+    }
+
+    /** Whether reading {@code side} is paused because faults hold back too much of what it sent. */
+    boolean heldByFaults(Side side) {
+        var shaper = shapers[side.ordinal()];
+        return shaper != null && shaper.holdsReading();
+    }
+
+    /** A fault ends the connection (timeout, limit data): both sides are closed, what is held back is dropped. */
+    void closeBothByFault() {
+        if (faultClosed) {
+            return;
+        }
+        faultClosed = true;
+        discardShapers();
+        for (var side : Side.values()) {
+            var channel = channel(side);
+            if (channel != null && channel.isActive()) {
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+
+    /** A fault resets the connection: both peers get an RST. */
+    void resetBothByFault() {
+        if (faultClosed) {
+            return;
+        }
+        faultClosed = true;
+        discardShapers();
+        for (var side : Side.values()) {
+            var channel = channel(side);
+            if (channel != null && channel.isActive()) {
+                channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                channel.close();
+            }
+        }
+    }
+
+    private void discardShapers() {
+        for (var shaper : shapers) {
+            if (shaper != null) {
+                shaper.discard();
+            }
         }
     }
 

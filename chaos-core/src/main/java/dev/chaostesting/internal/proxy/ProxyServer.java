@@ -1,5 +1,7 @@
 package dev.chaostesting.internal.proxy;
 
+import dev.chaostesting.internal.fault.ConnectionFaults;
+import dev.chaostesting.internal.fault.FaultEngine;
 import dev.chaostesting.internal.observe.Codecs;
 import dev.chaostesting.internal.observe.ConnectionObserver;
 import dev.chaostesting.internal.transparent.Nftables;
@@ -50,7 +52,8 @@ public final class ProxyServer implements AutoCloseable {
             int ioThreads,
             Duration connectTimeout,
             @Nullable Observation observation,
-            boolean transparent) {}
+            boolean transparent,
+            @Nullable FaultEngine faults) {}
 
     /** What to record of the traffic; absent when recording is off. */
     public record Observation(
@@ -59,6 +62,17 @@ public final class ProxyServer implements AutoCloseable {
             int maxBodyBytes,
             ConnectionLabels labels,
             Consumer<Interaction.Builder> sink) {
+
+        /** The same, noting on each interaction the faults that acted on its connection so far ({@code faults}). */
+        Observation withFaultsNoted(ConnectionFaults faults) {
+            Consumer<Interaction.Builder> noting = builder -> {
+                if (!faults.acted().isEmpty()) {
+                    builder.attribute("faults", String.join(",", faults.acted()));
+                }
+                sink.accept(builder);
+            };
+            return new Observation(codecs, protocol, maxBodyBytes, labels, noting);
+        }
 
         /** What every interaction of a connection to this target goes with: the label's direction and attributes. */
         Consumer<Interaction.Builder> sinkFor(ConnectionLabels.Label label) {
@@ -176,10 +190,21 @@ public final class ProxyServer implements AutoCloseable {
             stats.connectionsOpened.increment();
             var client = ctx.channel();
             client.closeFuture().addListener(f -> stats.connectionsClosed.increment());
-            var id = "c" + connectionIds.incrementAndGet();
+            long number = connectionIds.incrementAndGet();
+            var id = "c" + number;
             var target = target(client);
-            var observer = observer(id, (InetSocketAddress) client.remoteAddress(), target);
-            var connection = new ProxiedConnection(client, observer, stats);
+            var engine = settings.faults();
+            var connectionFaults = engine == null ? null : engine.open(number);
+            if (connectionFaults != null && connectionFaults.refused()) {
+                // The "down" fault: refused as a closed port would be, without contacting the target.
+                release();
+                recordRefusal(id, client, target, connectionFaults);
+                client.config().setOption(ChannelOption.SO_LINGER, 0);
+                client.close();
+                return;
+            }
+            var observer = observer(id, (InetSocketAddress) client.remoteAddress(), target, connectionFaults);
+            var connection = new ProxiedConnection(client, observer, stats, connectionFaults);
             long startedAt = ConnectionObserver.nowMicros();
             var bootstrap = new Bootstrap();
             if (settings.transparent()) {
@@ -241,10 +266,16 @@ public final class ProxyServer implements AutoCloseable {
         }
 
         private @Nullable ConnectionObserver observer(
-                String id, InetSocketAddress clientAddress, InetSocketAddress target) {
+                String id,
+                InetSocketAddress clientAddress,
+                InetSocketAddress target,
+                @Nullable ConnectionFaults connectionFaults) {
             var observation = settings.observation();
             if (observation == null) {
                 return null;
+            }
+            if (connectionFaults != null) {
+                observation = observation.withFaultsNoted(connectionFaults);
             }
             var label = observation.labels().label(target);
             var info = new ConnectionInfo(
@@ -255,6 +286,27 @@ public final class ProxyServer implements AutoCloseable {
                     observation.protocol(),
                     observation.maxBodyBytes(),
                     observation.sinkFor(label));
+        }
+
+        private void recordRefusal(String id, Channel client, InetSocketAddress target, ConnectionFaults faults) {
+            var observation = settings.observation();
+            if (observation == null) {
+                return;
+            }
+            var label = observation.labels().label(target);
+            var now = ConnectionObserver.nowMicros();
+            observation
+                    .withFaultsNoted(faults)
+                    .sinkFor(label)
+                    .accept(Interaction.builder()
+                            .protocol(observation.protocol() == null ? Codecs.RAW_TCP : observation.protocol())
+                            .direction(label.direction())
+                            .connection(id)
+                            .client(Addresses.format((InetSocketAddress) client.remoteAddress()))
+                            .server(Addresses.format(target))
+                            .startedAt(ConnectionObserver.toInstant(now))
+                            .durationMicros(0)
+                            .error("connection refused by a fault (down)"));
         }
 
         private void recordConnectFailure(

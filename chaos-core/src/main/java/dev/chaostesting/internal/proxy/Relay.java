@@ -34,7 +34,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         // Writes to this side drained below the low mark: the side feeding it may be read again.
-        if (ctx.channel().isWritable()) {
+        if (ctx.channel().isWritable() && !connection.heldByFaults(side.other())) {
             connection.peer(side).config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
