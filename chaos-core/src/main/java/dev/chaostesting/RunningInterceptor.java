@@ -76,14 +76,11 @@ public final class RunningInterceptor implements AutoCloseable {
                 recorder = Recorder.toDirectory(dir, info, config.redaction());
             }
         }
+        var labels = process != null ? process.labels() : ConnectionLabels.fixed(config.direction());
         var observation = recorder == null
                 ? null
                 : new ProxyServer.Observation(
-                        Codecs.load(),
-                        config.protocol(),
-                        config.maxRecordedBodyBytes(),
-                        process != null ? process.labels() : ConnectionLabels.fixed(config.direction()),
-                        recorder);
+                        Codecs.load(), config.protocol(), config.maxRecordedBodyBytes(), labels, recorder);
         var faults = new FaultEngine(config.seed());
         config.faults().forEach(faults::inject);
         ProxyServer proxy = null;
@@ -95,7 +92,8 @@ public final class RunningInterceptor implements AutoCloseable {
                     config.connectTimeout(),
                     observation,
                     nft != null,
-                    faults));
+                    faults,
+                    labels));
             Nftables rules = null;
             if (process != null) {
                 process.start(nft, proxy.localAddress().getPort(), config.closeExistingMode(), config.logLines());

@@ -18,14 +18,23 @@ import java.util.Objects;
  *     ({@link #perChunk()})
  * @param drawnPerChunk whether toxicity is drawn for each chunk rather than once per connection
  * @param schedule when it is active
+ * @param target which connections it may act on (default: all)
  */
-public record Fault(String name, Effect effect, Flow flow, double toxicity, boolean drawnPerChunk, Schedule schedule) {
+public record Fault(
+        String name,
+        Effect effect,
+        Flow flow,
+        double toxicity,
+        boolean drawnPerChunk,
+        Schedule schedule,
+        Target target) {
 
     public Fault {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(effect, "effect");
         Objects.requireNonNull(flow, "flow");
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(target, "target");
         if (!(toxicity >= 0 && toxicity <= 1)) {
             throw new IllegalArgumentException("toxicity: " + toxicity + " (expected: 0 to 1)");
         }
@@ -35,17 +44,17 @@ public record Fault(String name, Effect effect, Flow flow, double toxicity, bool
     }
 
     static Fault of(String name, Effect effect, Flow flow) {
-        return new Fault(name, effect, flow, 1.0, false, Schedule.always());
+        return new Fault(name, effect, flow, 1.0, false, Schedule.always(), Target.any());
     }
 
     /** The probability that the fault applies (to each connection unless {@link #perChunk()}). */
     public Fault toxicity(double probability) {
-        return new Fault(name, effect, flow, probability, drawnPerChunk, schedule);
+        return new Fault(name, effect, flow, probability, drawnPerChunk, schedule, target);
     }
 
     /** Toxicity is drawn for every chunk of bytes read, instead of once per connection. */
     public Fault perChunk() {
-        return new Fault(name, effect, flow, toxicity, true, schedule);
+        return new Fault(name, effect, flow, toxicity, true, schedule, target);
     }
 
     /** Acts on what the client sends. */
@@ -64,11 +73,11 @@ public record Fault(String name, Effect effect, Flow flow, double toxicity, bool
     }
 
     public Fault flow(Flow newFlow) {
-        return new Fault(name, effect, newFlow, toxicity, drawnPerChunk, schedule);
+        return new Fault(name, effect, newFlow, toxicity, drawnPerChunk, schedule, target);
     }
 
     public Fault schedule(Schedule newSchedule) {
-        return new Fault(name, effect, flow, toxicity, drawnPerChunk, newSchedule);
+        return new Fault(name, effect, flow, toxicity, drawnPerChunk, newSchedule, target);
     }
 
     /** Shorthand: active only from {@code delay} after injection; see {@link Schedule#after}. */
@@ -96,7 +105,12 @@ public record Fault(String name, Effect effect, Flow flow, double toxicity, bool
         return schedule(schedule.ramp(duration));
     }
 
+    /** Acts only on these connections, e.g. {@code Target.outbound()} or {@code Target.server("127.0.0.1:5432")}. */
+    public Fault on(Target newTarget) {
+        return new Fault(name, effect, flow, toxicity, drawnPerChunk, schedule, newTarget);
+    }
+
     public Fault named(String newName) {
-        return new Fault(newName, effect, flow, toxicity, drawnPerChunk, schedule);
+        return new Fault(newName, effect, flow, toxicity, drawnPerChunk, schedule, target);
     }
 }

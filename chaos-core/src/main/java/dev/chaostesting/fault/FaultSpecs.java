@@ -25,7 +25,7 @@ public final class FaultSpecs {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(b|kb|kib|mb|mib|gb|gib)?(?:/s)?");
 
-    private static final Set<String> COMMON = Set.of("type", "name", "flow", "toxicity", "per", "schedule");
+    private static final Set<String> COMMON = Set.of("type", "name", "flow", "toxicity", "per", "schedule", "target");
 
     private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
             Map.entry("latency", Set.of("delay", "jitter", "distribution")),
@@ -130,6 +130,9 @@ public final class FaultSpecs {
                 throw new IllegalArgumentException(
                         "fault '" + type + "': per '" + per + "' (expected: connection or chunk)");
         }
+        if (spec.containsKey("target")) {
+            fault = fault.on(target(String.valueOf(spec.get("target")), type));
+        }
         if (spec.get("schedule") instanceof Map<?, ?> schedule) {
             fault = fault.schedule(schedule(schedule, type));
         } else if (spec.containsKey("schedule")) {
@@ -169,6 +172,9 @@ public final class FaultSpecs {
         map.put("flow", fault.flow().name().toLowerCase(Locale.ROOT));
         map.put("toxicity", fault.toxicity());
         map.put("per", fault.drawnPerChunk() ? "chunk" : "connection");
+        if (!fault.target().equals(Target.any())) {
+            map.put("target", fault.target().toString());
+        }
         var s = fault.schedule();
         var schedule = new LinkedHashMap<String, Object>();
         if (s.firstConnections() > 0) {
@@ -259,6 +265,32 @@ public final class FaultSpecs {
             return nanos / 1_000L + "us";
         }
         return nanos + "ns";
+    }
+
+    /**
+     * {@code outbound}, {@code inbound}, {@code host:port}, {@code :port}, or a direction and an address: {@code
+     * outbound 127.0.0.1:5432} ({@code *} for any port).
+     */
+    private static Target target(String text, String type) {
+        var target = Target.any();
+        for (var part : text.strip().split("\\s+")) {
+            switch (part.toLowerCase(Locale.ROOT)) {
+                case "any" -> {}
+                case "outbound" -> target = target.direction(dev.chaostesting.model.Direction.OUTBOUND);
+                case "inbound" -> target = target.direction(dev.chaostesting.model.Direction.INBOUND);
+                default -> {
+                    try {
+                        var address = part.endsWith(":*") ? part.substring(0, part.length() - 2) + ":0" : part;
+                        var server = Target.server(address);
+                        target = new Target(target.direction(), server.host(), server.port());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("fault '" + type + "': target '" + text
+                                + "' (expected: any, inbound, outbound, host:port or :port)");
+                    }
+                }
+            }
+        }
+        return target;
     }
 
     private static Schedule schedule(Map<?, ?> map, String type) {

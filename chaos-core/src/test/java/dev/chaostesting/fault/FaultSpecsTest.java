@@ -26,7 +26,11 @@ class FaultSpecsTest {
                 Faults.resetAfter(Duration.ofMillis(1500)),
                 Faults.limitData(1000),
                 Faults.down().after(Duration.ofSeconds(5)).during(Duration.ofSeconds(10)),
-                Faults.stall(Duration.ofMillis(300)).ramp(Duration.ofSeconds(3)).named("stall-db"));
+                Faults.stall(Duration.ofMillis(300)).ramp(Duration.ofSeconds(3)).named("stall-db"),
+                Faults.reset().on(Target.outbound()),
+                Faults.latency(Duration.ofMillis(5))
+                        .on(Target.server("127.0.0.1:5432").direction(dev.chaostesting.model.Direction.OUTBOUND)),
+                Faults.down().on(Target.port(6379)));
         for (var fault : faults) {
             assertThat(FaultSpecs.fromMap(FaultSpecs.toMap(fault)))
                     .as(fault.name())

@@ -285,6 +285,19 @@ class TcpFaultsTest {
     }
 
     @Test
+    void a_target_limits_a_fault_to_the_connections_it_names() throws IOException {
+        var proxy = start(Interceptor.onPort(echo.port()));
+        proxy.inject(Faults.reset().on(Target.port(echo.port() == 1 ? 2 : 1)));
+        proxy.inject(Faults.reset().on(Target.outbound()));
+        // The proxy's connections are inbound ones to the echo port: neither fault targets them.
+        assertThat(roundTripMillis(connect(proxy), "untouched")).isLessThan(1_000);
+        proxy.inject(Faults.reset().on(Target.server("127.0.0.1:" + echo.port())));
+        var socket = connect(proxy);
+        socket.getOutputStream().write('x');
+        assertThat(readOrReset(socket.getInputStream())).isEqualTo(-1);
+    }
+
+    @Test
     void the_recording_names_the_faults_that_acted_on_a_connection() throws IOException {
         var proxy = start(
                 Interceptor.onPort(echo.port()).protocol("tcp").record().inject(Faults.latency(Duration.ofMillis(20))));

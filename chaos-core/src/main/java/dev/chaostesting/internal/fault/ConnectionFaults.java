@@ -2,6 +2,7 @@ package dev.chaostesting.internal.fault;
 
 import dev.chaostesting.fault.Effect;
 import dev.chaostesting.fault.Fault;
+import dev.chaostesting.model.Direction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -29,8 +30,23 @@ public final class ConnectionFaults {
     private final Map<Long, Long> firstActive = new HashMap<>();
     private final Set<String> acted = new LinkedHashSet<>();
 
-    ConnectionFaults(FaultEngine engine, long connectionNumber, long[] ids, long[] numbers, long openedAtNanos) {
+    private final Direction direction;
+    private final String host;
+    private final int port;
+
+    ConnectionFaults(
+            FaultEngine engine,
+            long connectionNumber,
+            long[] ids,
+            long[] numbers,
+            long openedAtNanos,
+            Direction direction,
+            String host,
+            int port) {
         this.engine = engine;
+        this.direction = direction;
+        this.host = host;
+        this.port = port;
         this.ids = ids;
         this.numbers = numbers;
         this.openedAtNanos = openedAtNanos;
@@ -90,8 +106,12 @@ public final class ConnectionFaults {
 
     private boolean applies(FaultEngine.Injected injected, long now) {
         var fault = injected.fault();
+        long number = numberFor(injected.id());
+        if (number < 0 || (number == 0 && !fault.target().matches(direction, host, port))) {
+            return false;
+        }
         double strength = fault.schedule().strength(FaultEngine.since(injected.injectedAtNanos(), now));
-        if (strength <= 0 || !fault.schedule().picksConnection(numberFor(injected.id()))) {
+        if (strength <= 0 || !fault.schedule().picksConnection(number)) {
             return false;
         }
         double p = fault.toxicity() * strength;

@@ -2,6 +2,8 @@ package dev.chaostesting.internal.fault;
 
 import dev.chaostesting.fault.Effect;
 import dev.chaostesting.fault.Fault;
+import dev.chaostesting.model.Direction;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,15 +73,22 @@ public final class FaultEngine {
      * connection's random numbers come from the seed and its number, so a run with the same seed and the same order of
      * connections makes the same decisions.
      */
-    public ConnectionFaults open(long connectionNumber) {
+    public ConnectionFaults open(long connectionNumber, Direction direction, InetSocketAddress server) {
+        var host = server.getAddress() == null
+                ? server.getHostString()
+                : server.getAddress().getHostAddress();
         var list = injected.get();
         var numbers = new long[list.size()];
         var ids = new long[list.size()];
         for (int i = 0; i < list.size(); i++) {
             ids[i] = list.get(i).id();
-            numbers[i] = list.get(i).connections().incrementAndGet();
+            // Schedules count the connections a fault targets; the others are never its business.
+            numbers[i] = list.get(i).fault().target().matches(direction, host, server.getPort())
+                    ? list.get(i).connections().incrementAndGet()
+                    : -1;
         }
-        return new ConnectionFaults(this, connectionNumber, ids, numbers, System.nanoTime());
+        return new ConnectionFaults(
+                this, connectionNumber, ids, numbers, System.nanoTime(), direction, host, server.getPort());
     }
 
     static Duration since(long nanos, long now) {

@@ -53,7 +53,8 @@ public final class ProxyServer implements AutoCloseable {
             Duration connectTimeout,
             @Nullable Observation observation,
             boolean transparent,
-            @Nullable FaultEngine faults) {}
+            @Nullable FaultEngine faults,
+            ConnectionLabels labels) {}
 
     /** What to record of the traffic; absent when recording is off. */
     public record Observation(
@@ -194,7 +195,8 @@ public final class ProxyServer implements AutoCloseable {
             var id = "c" + number;
             var target = target(client);
             var engine = settings.faults();
-            var connectionFaults = engine == null ? null : engine.open(number);
+            var direction = settings.labels().label(target).direction();
+            var connectionFaults = engine == null ? null : engine.open(number, direction, target);
             if (connectionFaults != null && connectionFaults.refused()) {
                 // The "down" fault: refused as a closed port would be, without contacting the target.
                 release();
