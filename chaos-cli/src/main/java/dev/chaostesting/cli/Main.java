@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
             InspectCommand.class,
             ExportCommand.class,
             ImportCommand.class,
+            LearnCommand.class,
             DemoCommand.class,
             GenerateCommand.class,
             ChaosCommand.class,

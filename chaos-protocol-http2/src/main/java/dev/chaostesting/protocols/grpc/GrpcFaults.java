@@ -1,0 +1,148 @@
+package dev.chaostesting.protocols.grpc;
+
+import dev.chaostesting.protocols.http2.internal.Frames;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes the HTTP/2 frames of protocol faults for gRPC streams, for a fault engine that writes them in place of (or
+ * among) a server's frames.
+ *
+ * <p>HPACK state belongs to the connection: every header block a server sends may add to the dynamic table that the
+ * client's decoder mirrors. A block injected by a third party must not change that table, or every later block of
+ * the real server would decode wrongly. So every field here is a <em>literal header field without indexing</em> (RFC
+ * 7541 section 6.2.2) with a literal name: it neither references nor adds to the dynamic table, and no dynamic table
+ * size update is sent. No Huffman coding is used. The frames are valid whatever the connection's HPACK state is.
+ */
+public final class GrpcFaults {
+
+    /** The smallest SETTINGS_MAX_FRAME_SIZE a peer may have: header blocks are split to fit it. */
+    private static final int MAX_FRAME = Frames.DEFAULT_MAX_FRAME_SIZE;
+
+    private GrpcFaults() {}
+
+    /**
+     * A complete gRPC error response for a stream whose response has not started: one HEADERS frame ("trailers-only")
+     * with {@code :status 200}, {@code content-type: application/grpc}, {@code grpc-status} and {@code grpc-message},
+     * ending the stream.
+     *
+     * @param status a gRPC status code, 1..16 for errors (e.g. 14, UNAVAILABLE)
+     * @param message the status message (percent-encoded as gRPC requires)
+     */
+    public static byte[] errorResponse(int streamId, int status, String message) {
+        checkStream(streamId);
+        return headers(
+                streamId,
+                List.of(
+                        Map.entry(":status", "200"),
+                        Map.entry("content-type", "application/grpc"),
+                        Map.entry("grpc-status", Integer.toString(status)),
+                        Map.entry("grpc-message", percentEncode(message))));
+    }
+
+    /**
+     * Trailers that end a stream whose response headers (and perhaps messages) were already sent: {@code grpc-status}
+     * and {@code grpc-message} in a HEADERS frame with END_STREAM.
+     */
+    public static byte[] trailers(int streamId, int status, String message) {
+        checkStream(streamId);
+        return headers(
+                streamId,
+                List.of(
+                        Map.entry("grpc-status", Integer.toString(status)),
+                        Map.entry("grpc-message", percentEncode(message))));
+    }
+
+    /** An RST_STREAM frame, e.g. with error code 0x8 (CANCEL) or 0x2 (INTERNAL_ERROR). */
+    public static byte[] rstStream(int streamId, long errorCode) {
+        checkStream(streamId);
+        var frame = new byte[13];
+        Frames.header(frame, 0, 4, Frames.RST_STREAM, 0, streamId);
+        frame[9] = (byte) (errorCode >>> 24);
+        frame[10] = (byte) (errorCode >>> 16);
+        frame[11] = (byte) (errorCode >>> 8);
+        frame[12] = (byte) errorCode;
+        return frame;
+    }
+
+    /**
+     * A header block of literal fields without indexing, split into HEADERS and CONTINUATION frames of at most 16384
+     * bytes, with END_STREAM.
+     */
+    public static byte[] headers(int streamId, List<Map.Entry<String, String>> fields) {
+        checkStream(streamId);
+        var block = headerBlock(fields);
+        var out = new ByteArrayOutputStream();
+        int offset = 0;
+        boolean first = true;
+        do {
+            int n = Math.min(MAX_FRAME, block.length - offset);
+            boolean last = offset + n == block.length;
+            int type = first ? Frames.HEADERS : Frames.CONTINUATION;
+            int flags = (first ? Frames.FLAG_END_STREAM : 0) | (last ? Frames.FLAG_END_HEADERS : 0);
+            var header = new byte[9];
+            Frames.header(header, 0, n, type, flags, streamId);
+            out.writeBytes(header);
+            out.write(block, offset, n);
+            offset += n;
+            first = false;
+        } while (offset < block.length);
+        return out.toByteArray();
+    }
+
+    /** The HPACK encoding of these fields as literals without indexing, names lower-cased. */
+    public static byte[] headerBlock(List<Map.Entry<String, String>> fields) {
+        var out = new ByteArrayOutputStream();
+        for (var field : fields) {
+            out.write(0x00); // literal header field without indexing, new name
+            string(out, field.getKey().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            string(out, field.getValue().getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    /** gRPC's percent-encoding of {@code grpc-message}: UTF-8, bytes outside printable ASCII and '%' as %XX. */
+    public static String percentEncode(String message) {
+        var sb = new StringBuilder();
+        for (byte b : message.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 0x20 && c <= 0x7e && c != '%') {
+                sb.append((char) c);
+            } else {
+                sb.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void string(ByteArrayOutputStream out, byte[] bytes) {
+        integer(out, 0x00, 7, bytes.length); // H = 0: no Huffman coding
+        out.writeBytes(bytes);
+    }
+
+    /** An HPACK integer with an N-bit prefix (RFC 7541 section 5.1). */
+    private static void integer(ByteArrayOutputStream out, int firstBits, int prefixBits, int value) {
+        int max = (1 << prefixBits) - 1;
+        if (value < max) {
+            out.write(firstBits | value);
+            return;
+        }
+        out.write(firstBits | max);
+        value -= max;
+        while (value >= 128) {
+            out.write((value & 0x7f) | 0x80);
+            value >>>= 7;
+        }
+        out.write(value);
+    }
+
+    private static void checkStream(int streamId) {
+        if (streamId <= 0) {
+            throw new IllegalArgumentException("streamId: " + streamId + " (expected: > 0)");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.chaostesting.protocols.http2;
+
+import dev.chaostesting.model.HttpRequest;
+import dev.chaostesting.protocols.grpc.GrpcSchemas;
+import dev.chaostesting.protocols.http2.internal.Http2Decoder;
+import dev.chaostesting.spi.DecoderContext;
+import dev.chaostesting.spi.Detection;
+import dev.chaostesting.spi.ProtocolCodec;
+import dev.chaostesting.spi.Side;
+import dev.chaostesting.spi.StreamDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * HTTP/2 in clear text (h2c): recognised by the client connection preface ({@code PRI * HTTP/2.0}, "prior
+ * knowledge"), or continued after an HTTP/1.1 {@code Upgrade: h2c} through {@link #newUpgradedDecoder}. One
+ * interaction per stream, {@code http2} with HTTP messages, or {@code grpc} with decoded messages when the request's
+ * content-type is {@code application/grpc*}. h2 over TLS cannot be recognised: it is recorded as raw TLS.
+ */
+public final class Http2Codec implements ProtocolCodec {
+
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final GrpcSchemas schemas;
+
+    /** A codec whose gRPC schemas come from the system property {@value GrpcSchemas#PROPERTY}, if set. */
+    public Http2Codec() {
+        this(GrpcSchemas.fromSystemProperty());
+    }
+
+    /** A codec that decodes gRPC messages of the methods these schemas describe with field names. */
+    public Http2Codec(GrpcSchemas schemas) {
+        this.schemas = Objects.requireNonNull(schemas, "schemas");
+    }
+
+    @Override
+    public String name() {
+        return "http2";
+    }
+
+    @Override
+    public Set<Integer> portHints() {
+        return Set.of(50051);
+    }
+
+    @Override
+    public Detection detect(Side side, ByteBuffer firstBytes) {
+        return detectPreface(side, firstBytes);
+    }
+
+    static Detection detectPreface(Side side, ByteBuffer firstBytes) {
+        if (side != Side.CLIENT) {
+            return serverSettings(firstBytes);
+        }
+        int n = Math.min(firstBytes.remaining(), PREFACE.length);
+        for (int i = 0; i < n; i++) {
+            if (firstBytes.get(firstBytes.position() + i) != PREFACE[i]) {
+                return Detection.NO_MATCH;
+            }
+        }
+        return n == PREFACE.length ? Detection.MATCH : Detection.NEED_MORE;
+    }
+
+    /**
+     * Servers (grpc-java, Netty) send their SETTINGS as soon as they accept, often before the client's preface is
+     * seen: a first server frame that is a SETTINGS frame (type 4, no flags, stream 0, a few settings) is HTTP/2. No
+     * other server-first protocol starts with these nine bytes.
+     */
+    private static Detection serverSettings(ByteBuffer b) {
+        int p = b.position();
+        int n = Math.min(b.remaining(), 9);
+        for (int i = 0; i < n; i++) {
+            int v = b.get(p + i) & 0xff;
+            boolean ok = switch (i) {
+                case 0, 1 -> v == 0;
+                case 2 -> v % 6 == 0 && v <= 60;
+                case 3 -> v == 4;
+                default -> v == 0;
+            };
+            if (!ok) {
+                return Detection.NO_MATCH;
+            }
+        }
+        return n == 9 ? Detection.MATCH : Detection.NEED_MORE;
+    }
+
+    @Override
+    public StreamDecoder newDecoder(DecoderContext context) {
+        return new Http2Decoder(context, schemas);
+    }
+
+    /**
+     * Continues a connection that switched from HTTP/1.1 to h2c: after the server's {@code 101 Switching Protocols},
+     * the returned decoder is given the client's next bytes (the connection preface) and the server's bytes after the
+     * 101 (its SETTINGS first). Stream 1 is the upgraded request, already sent whole: its response comes as HTTP/2,
+     * and the interaction for stream 1 pairs the two. The client's settings are read from the request's {@code
+     * HTTP2-Settings} header.
+     *
+     * @param upgradeRequest the HTTP/1.1 request that carried {@code Upgrade: h2c}
+     * @param requestStartedAtMicros when its first byte was seen
+     * @param requestEndedAtMicros when its last byte was seen
+     * @param requestBytes its size on the wire
+     * @throws IllegalArgumentException when {@code HTTP2-Settings} is not a valid settings payload
+     */
+    public StreamDecoder newUpgradedDecoder(
+            DecoderContext context,
+            HttpRequest upgradeRequest,
+            long requestStartedAtMicros,
+            long requestEndedAtMicros,
+            long requestBytes) {
+        return new Http2Decoder(
+                context,
+                schemas,
+                upgradeRequest,
+                requestStartedAtMicros,
+                requestEndedAtMicros,
+                requestBytes,
+                upgradeRequest.headers().first("HTTP2-Settings").orElse(""));
+    }
+}

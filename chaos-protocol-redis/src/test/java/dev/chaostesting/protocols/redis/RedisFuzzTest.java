@@ -1,0 +1,255 @@
+package dev.chaostesting.protocols.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chaostesting.spi.DecoderContext;
+import dev.chaostesting.spi.Detection;
+import dev.chaostesting.spi.ProtocolCodec;
+import dev.chaostesting.spi.Side;
+import dev.chaostesting.spi.StreamDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Random and mutated traffic: the decoder never throws, and every byte of each side is counted exactly once, in an
+ * Redis interaction or in raw TCP; traffic recorded entirely as raw TCP is recorded byte for byte.
+ */
+class RedisFuzzTest {
+
+    private static final int RUNS = 4000;
+
+    private static final List<List<String>> CORPUS = List.of(
+            List.of(
+                    "C:*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n",
+                    "S:+OK\r\n$1\r\nv\r\n"),
+            List.of("C:PING\r\nset a \"b c\"\r\n", "S:+PONG\r\n+OK\r\n"),
+            List.of(
+                    "C:*1\r\n$5\r\nMULTI\r\n*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*1\r\n$4\r\nEXEC\r\n",
+                    "S:+OK\r\n+QUEUED\r\n*1\r\n:1\r\n"),
+            List.of(
+                    "C:*2\r\n$9\r\nSUBSCRIBE\r\n$1\r\nc\r\n",
+                    "S:*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n*3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$2\r\nhi\r\n",
+                    "C:*1\r\n$11\r\nUNSUBSCRIBE\r\n",
+                    "S:*3\r\n$11\r\nunsubscribe\r\n$1\r\nc\r\n:0\r\n"),
+            List.of(
+                    "C:*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n*1\r\n$1\r\nX\r\n*1\r\n$1\r\nY\r\n",
+                    "S:%1\r\n+proto\r\n:3\r\n>2\r\n+invalidate\r\n*1\r\n$1\r\nk\r\n",
+                    "S:_\r\n#t\r\n,1.5\r\n(123\r\n!3\r\nERR\r\n=7\r\ntxt:abc\r\n~1\r\n:1\r\n|1\r\n+a\r\n+b\r\n$?\r\n;2\r\nab\r\n;0\r\n"),
+            List.of(
+                    "C:*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n*1\r\n$7\r\nMONITOR\r\n",
+                    "S:*-1\r\n+OK\r\n+1.2 [0 1:2] \"GET\"\r\n-ERR x\r\n*?\r\n:1\r\n.\r\n"),
+            List.of(
+                    "C:*2\r\n$4\r\nAUTH\r\n$6\r\nsecret\r\n*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$4\r\nSKIP\r\n",
+                    "S:+OK\r\n$-1\r\n"));
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void random_and_mutated_traffic_never_breaks_the_decoder() {
+        var random = new Random(0x5eed);
+        int redisRuns = 0;
+        int failedOpenAfterRedis = 0;
+        for (int run = 0; run < RUNS; run++) {
+            var script = switch (run % 4) {
+                case 0 -> randomScript(random, false);
+                case 1 -> randomScript(random, true);
+                default -> mutate(CORPUS.get(random.nextInt(CORPUS.size())), random);
+            };
+            var failures = new ArrayList<Throwable>();
+            var feed = random.nextInt(8) == 0 ? Script.Feed.BYTES : Script.Feed.RANDOM;
+            int maxBody = random.nextBoolean() ? 1 << 20 : 1 + random.nextInt(16);
+            var interactions = script.run(feed, maxBody, run, new Checked(failures));
+
+            var where = "run " + run + ": " + describe(script);
+            assertThat(failures).as(where).isEmpty();
+            assertThat(Script.countedBytes(interactions, Side.CLIENT))
+                    .as(where)
+                    .isEqualTo(script.bytes(Side.CLIENT).length);
+            assertThat(Script.countedBytes(interactions, Side.SERVER))
+                    .as(where)
+                    .isEqualTo(script.bytes(Side.SERVER).length);
+            boolean allRaw = interactions.stream().allMatch(i -> i.protocol().equals("tcp"));
+            if (allRaw && maxBody == 1 << 20) {
+                assertThat(Script.rawBytes(interactions, Side.CLIENT)).as(where).isEqualTo(script.bytes(Side.CLIENT));
+                assertThat(Script.rawBytes(interactions, Side.SERVER)).as(where).isEqualTo(script.bytes(Side.SERVER));
+            }
+            if (interactions.stream().anyMatch(i -> i.protocol().equals("redis"))) {
+                redisRuns++;
+                if (interactions.stream().anyMatch(i -> i.protocol().equals("tcp"))) {
+                    failedOpenAfterRedis++;
+                }
+            }
+        }
+        // The mutations must leave enough Redis for the decoder to be exercised, not just the sniffer.
+        assertThat(redisRuns).isGreaterThan(RUNS / 4);
+        assertThat(failedOpenAfterRedis).isGreaterThan(RUNS / 10);
+    }
+
+    private static Script randomScript(Random random, boolean redisStart) {
+        var script = Script.create();
+        int events = 1 + random.nextInt(6);
+        for (int e = 0; e < events; e++) {
+            var bytes = new byte[random.nextInt(120)];
+            random.nextBytes(bytes);
+            if (e == 0 && redisStart) {
+                var start = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
+                bytes = concat(start, bytes);
+            }
+            if (e == 0 || random.nextBoolean()) {
+                script.client(bytes);
+            } else {
+                script.server(bytes);
+            }
+        }
+        return end(script, random);
+    }
+
+    private static Script mutate(List<String> events, Random random) {
+        var script = Script.create();
+        for (var event : events) {
+            var bytes = event.substring(2).getBytes(StandardCharsets.ISO_8859_1);
+            // Most events get a mutation or a few; some stay intact so that later events meet a sane state.
+            for (int m = random.nextInt(4) - 1; m >= 0; m--) {
+                bytes = mutate(bytes, random);
+            }
+            if (event.startsWith("C:")) {
+                script.client(bytes);
+            } else {
+                script.server(bytes);
+            }
+        }
+        return end(script, random);
+    }
+
+    private static byte[] mutate(byte[] bytes, Random random) {
+        if (bytes.length == 0) {
+            return bytes;
+        }
+        int at = random.nextInt(bytes.length);
+        return switch (random.nextInt(7)) {
+            case 0 -> {
+                var copy = bytes.clone();
+                copy[at] = (byte) random.nextInt(256);
+                yield copy;
+            }
+            case 1 -> {
+                var copy = bytes.clone();
+                copy[at] = (byte) "0123456789$*+-:_#,(!=%~|>.?; \r\n".charAt(random.nextInt(31));
+                yield copy;
+            }
+            case 2 -> Arrays.copyOf(bytes, at);
+            case 3 ->
+                concat(
+                        Arrays.copyOf(bytes, at),
+                        Arrays.copyOfRange(bytes, Math.min(bytes.length, at + 1 + random.nextInt(8)), bytes.length));
+            case 4 -> concat(Arrays.copyOf(bytes, at), bytes, Arrays.copyOfRange(bytes, at, bytes.length));
+            case 5 ->
+                new String(bytes, StandardCharsets.ISO_8859_1)
+                        .replace("\r\n", random.nextBoolean() ? "\n" : "\r")
+                        .getBytes(StandardCharsets.ISO_8859_1);
+            default -> concat(bytes, bytes);
+        };
+    }
+
+    private static Script end(Script script, Random random) {
+        return switch (random.nextInt(4)) {
+            case 0 -> script.reset(random.nextBoolean() ? Side.CLIENT : Side.SERVER);
+            case 1 -> script.endClient().endServer();
+            default -> script.close();
+        };
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (var part : parts) {
+            n += part.length;
+        }
+        var all = new byte[n];
+        int at = 0;
+        for (var part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
+    }
+
+    private static String describe(Script script) {
+        var sb = new StringBuilder();
+        for (var event : script.events()) {
+            if (event instanceof Script.Data d) {
+                sb.append(d.side())
+                        .append(' ')
+                        .append(new String(d.bytes(), StandardCharsets.ISO_8859_1)
+                                .replace("\r", "\\r")
+                                .replace("\n", "\\n"))
+                        .append(" | ");
+            } else {
+                sb.append(event).append(" | ");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The Redis codec, with every exception its decoder throws noted before the observer swallows it. */
+    private record Checked(List<Throwable> failures) implements ProtocolCodec {
+        private static final RedisCodec REDIS = new RedisCodec();
+
+        @Override
+        public String name() {
+            return REDIS.name();
+        }
+
+        @Override
+        public Set<Integer> portHints() {
+            return REDIS.portHints();
+        }
+
+        @Override
+        public Detection detect(Side side, ByteBuffer firstBytes) {
+            try {
+                return REDIS.detect(side, firstBytes);
+            } catch (RuntimeException | Error e) {
+                failures.add(e);
+                throw e;
+            }
+        }
+
+        @Override
+        public StreamDecoder newDecoder(DecoderContext context) {
+            var decoder = REDIS.newDecoder(context);
+            return new StreamDecoder() {
+                @Override
+                public void onData(Side side, ByteBuffer data, long atMicros) {
+                    try {
+                        decoder.onData(side, data, atMicros);
+                    } catch (RuntimeException | Error e) {
+                        failures.add(e);
+                        throw e;
+                    }
+                }
+
+                @Override
+                public void onEnd(Side side, boolean reset, long atMicros) {
+                    try {
+                        decoder.onEnd(side, reset, atMicros);
+                    } catch (RuntimeException | Error e) {
+                        failures.add(e);
+                        throw e;
+                    }
+                }
+
+                @Override
+                public boolean onGap(Side side, long missingBytes, long atMicros) {
+                    return decoder.onGap(side, missingBytes, atMicros);
+                }
+            };
+        }
+    }
+}
