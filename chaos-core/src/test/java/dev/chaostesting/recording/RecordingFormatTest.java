@@ -32,7 +32,7 @@ class RecordingFormatTest {
         }
         var recording = Recording.open(rec);
         assertThat(recording.interactions()).containsExactlyElementsOf(SampleInteractions.all());
-        assertThat(recording.info().interactions()).isEqualTo(4);
+        assertThat(recording.info().interactions()).isEqualTo(5);
         assertThat(recording.info().closedAt()).isNotNull();
         assertThat(recording.info().details()).containsEntry("k", "v");
         assertThat(recording.info().formatVersion()).isEqualTo(RecordingInfo.FORMAT_VERSION);
@@ -41,9 +41,9 @@ class RecordingFormatTest {
     @Test
     void json_lines_have_the_documented_fields() throws IOException {
         var out = new ByteArrayOutputStream();
-        assertThat(JsonLines.write(SampleInteractions.all().iterator(), out)).isEqualTo(4);
+        assertThat(JsonLines.write(SampleInteractions.all().iterator(), out)).isEqualTo(5);
         var lines = out.toString(StandardCharsets.UTF_8).split("\n");
-        assertThat(lines).hasSize(4);
+        assertThat(lines).hasSize(5);
         var http = new ObjectMapper().readTree(lines[0]);
         for (var field : new String[] {
             "protocol",

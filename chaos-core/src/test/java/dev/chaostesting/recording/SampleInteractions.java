@@ -58,6 +58,9 @@ final class SampleInteractions {
         fields.put("parameters", List.of(42L, "x", true));
         fields.put("nested", Map.of("k", 1.5));
         fields.put("nothing", null);
+        // Bodies nested in lists and maps (a Redis command with a binary argument, a cut value) read back as bodies.
+        fields.put("command", List.of("SET", "k", new Body(binary, 5000, true, null)));
+        fields.put("value", Map.of("bytes", Body.ofText("plain"), "text", "not a body"));
         var structured = base(3).protocol("postgresql")
                 .direction(Direction.OUTBOUND)
                 .request(new StructuredMessage(fields))
@@ -67,7 +70,22 @@ final class SampleInteractions {
                 .request(null)
                 .response(new TcpData(Body.ofText("220 ready\r\n")))
                 .build();
-        return List.of(http, tcp, structured, greeting);
+        var http2 = base(5).protocol("http2")
+                .request(HttpRequest.builder()
+                        .method("GET")
+                        .target("/h2")
+                        .version("HTTP/2")
+                        .headers(Headers.of(":authority", "example"))
+                        .build())
+                .response(HttpResponse.builder()
+                        .status(200)
+                        .reason("")
+                        .version("HTTP/2")
+                        .body(Body.ofText("two"))
+                        .build())
+                .attribute("streamId", "1")
+                .build();
+        return List.of(http, tcp, structured, greeting, http2);
     }
 
     static Interaction.Builder base(long sequence) {

@@ -91,7 +91,7 @@ public final class ConnectionObserver {
     public void onEnd(Side side, boolean reset, long atMicros) {
         currentMicros = atMicros;
         if (decoder == null) {
-            decide(null);
+            decide(bestSoFar);
         }
         var d = decoder;
         try {
@@ -107,7 +107,7 @@ public final class ConnectionObserver {
 
     public void onGap(Side side, long missingBytes, long atMicros) {
         if (decoder == null) {
-            decide(null);
+            decide(bestSoFar);
         }
         var d = decoder;
         boolean resynchronised;
@@ -144,6 +144,7 @@ public final class ConnectionObserver {
         firstBytes.flip();
         ProtocolCodec chosen = null;
         boolean undecided = false;
+        boolean hintedUndecided = false;
         for (var codec : codecs.all()) {
             Detection detection;
             try {
@@ -159,9 +160,15 @@ public final class ConnectionObserver {
                 }
             } else if (detection == Detection.NEED_MORE) {
                 undecided = true;
+                hintedUndecided |= codec.portHints().contains(info.serverPort());
             }
         }
-        if (chosen != null || !undecided || sniffedFirstSideBytes >= SNIFF_LIMIT) {
+        // A match from a codec without this port's hint waits while the codec that has the hint still needs bytes:
+        // "GET " typed alone on 6379 is Redis' inline GET as much as HTTP's.
+        bestSoFar = chosen;
+        boolean hinted = chosen != null && chosen.portHints().contains(info.serverPort());
+        boolean wait = hintedUndecided && !hinted;
+        if ((chosen != null && !wait) || !undecided || sniffedFirstSideBytes >= SNIFF_LIMIT) {
             decide(chosen);
         }
     }
@@ -198,6 +205,9 @@ public final class ConnectionObserver {
     }
 
     private record Chunk(Side side, byte[] bytes, long atMicros) {}
+
+    /** A codec that matched while one with this port's hint still needed bytes: used if the connection ends first. */
+    private @Nullable ProtocolCodec bestSoFar;
 
     private final class Context implements DecoderContext {
         @Override

@@ -210,7 +210,7 @@ public final class InteractionJson {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (protocol.equals("http")) {
+        if (protocol.equals("http") || protocol.equals("http2")) {
             if (request) {
                 return HttpRequest.builder()
                         .method(text(node, "method", "GET"))
@@ -290,9 +290,37 @@ public final class InteractionJson {
             node.forEach(n -> list.add(readValue(n)));
             return list;
         }
+        if (isBody(node)) {
+            return readBody(node);
+        }
         var map = new LinkedHashMap<String, @Nullable Object>();
         ((ObjectNode) node).properties().forEach(e -> map.put(e.getKey(), readValue(e.getValue())));
         return map;
+    }
+
+    /**
+     * Whether an object is a {@link Body} as {@code writeBody} writes it: {@code text} or {@code base64}, {@code size},
+     * and nothing but {@code truncated} and {@code contentEncoding} besides, so that bodies nested anywhere in a
+     * structured message read back as bodies.
+     */
+    private static boolean isBody(JsonNode node) {
+        if (!node.isObject() || !node.path("size").isIntegralNumber()) {
+            return false;
+        }
+        boolean text = node.path("text").isTextual();
+        boolean base64 = node.path("base64").isTextual();
+        if (text == base64) {
+            return false;
+        }
+        for (var name : (Iterable<String>) node::fieldNames) {
+            switch (name) {
+                case "text", "base64", "size", "truncated", "contentEncoding" -> {}
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static String text(JsonNode node, String field, String fallback) {
