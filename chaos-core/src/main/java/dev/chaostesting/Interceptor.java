@@ -92,7 +92,7 @@ public final class Interceptor {
      * connections are recognised by their cgroup (v2): a process in the root cgroup is moved into a cgroup of ours for
      * the duration and moved back on close. Connections it had open before are not redirected: they are reported
      * through {@link #log}, and {@link #closeExistingConnections()} resets them so it reconnects through the proxy.
-     * IPv4 only; a process in another network namespace (a container) is refused with a clear message.
+     * IPv4 and IPv6; a process in another network namespace (a container) is refused with a clear message.
      */
     public static Interceptor onProcess(long pid) {
         if (pid <= 0) {
@@ -226,7 +226,8 @@ public final class Interceptor {
      * connection to the destination the client asked for (the kernel's {@code SO_ORIGINAL_DST}), with a packet mark the
      * rules let through, so its own connections are not redirected back to it.
      *
-     * <p>IPv4 TCP only. Needs Linux with the native epoll transport, the {@code nft} command (package
+     * <p>TCP over IPv4 and IPv6 (a proxy on {@code 127.0.0.1} also listens on {@code ::1}, where IPv6 redirects land).
+     * Needs Linux with the native epoll transport, the {@code nft} command (package
      * {@code nftables}) and root or {@code CAP_NET_ADMIN}; {@link #start()} says which is missing. The rules live in the
      * nftables table {@code inet chaos_testing}; {@link RunningInterceptor#close()} and a JVM shutdown hook remove them,
      * and the next start removes those of a process that was killed.

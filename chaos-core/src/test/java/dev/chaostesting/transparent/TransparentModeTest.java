@@ -14,6 +14,7 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -71,6 +72,124 @@ class TransparentModeTest {
         var out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor(10, TimeUnit.SECONDS);
         return out;
+    }
+
+    @Test
+    void an_ipv6_client_is_intercepted_and_reaches_the_ipv6_destination() throws Exception {
+        var v6 = InetAddress.getByName("::1");
+        try (var server = new java.net.ServerSocket()) {
+            try {
+                server.bind(new java.net.InetSocketAddress(v6, 0));
+            } catch (IOException e) {
+                Assumptions.assumeTrue(false, "no IPv6 loopback here: " + e.getMessage());
+            }
+            var accepted = new java.util.concurrent.CompletableFuture<java.net.InetSocketAddress>();
+            var serving = new Thread(() -> {
+                try (var s = server.accept()) {
+                    accepted.complete((java.net.InetSocketAddress) s.getRemoteSocketAddress());
+                    s.getInputStream().transferTo(s.getOutputStream());
+                } catch (IOException e) {
+                    accepted.completeExceptionally(e);
+                }
+            });
+            serving.start();
+            try (var interceptor = Interceptor.onPort(server.getLocalPort())
+                    .transparent()
+                    .record()
+                    .start()) {
+                try (var client = new Socket(v6, server.getLocalPort())) {
+                    client.setSoTimeout(10_000);
+                    var message = "over ipv6\n".getBytes(StandardCharsets.US_ASCII);
+                    client.getOutputStream().write(message);
+                    assertThat(readExactly(client.getInputStream(), message.length))
+                            .isEqualTo(message);
+                    // Through the proxy: the server sees the proxy's socket, not the client's.
+                    assertThat(accepted.get(10, TimeUnit.SECONDS).getPort()).isNotEqualTo(client.getLocalPort());
+                }
+                assertThat(interceptor.recording().awaitCount(1, Duration.ofSeconds(10)))
+                        .isTrue();
+                assertThat(interceptor.recording().interactions().get(0).server())
+                        .isEqualTo("[0:0:0:0:0:0:0:1]:" + server.getLocalPort());
+            }
+        }
+    }
+
+    /**
+     * A client on another host (here: in a network namespace of the test's own, over a veth pair) is redirected in
+     * the prerouting hook to a proxy that listens on the interface it arrives on.
+     */
+    @Test
+    void a_client_from_another_interface_is_intercepted() throws Exception {
+        DebianPackages.require("ip", "iproute2", true);
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is not installed");
+        var ns = "chaos_tp_" + ProcessHandle.current().pid();
+        var hostSide = "ctp" + (ProcessHandle.current().pid() % 100000) + "h";
+        var nsSide = "ctp" + (ProcessHandle.current().pid() % 100000) + "n";
+        var hostAddress = "10.213.77.1";
+        run("ip", "netns", "add", ns);
+        try {
+            run("ip", "link", "add", hostSide, "type", "veth", "peer", "name", nsSide, "netns", ns);
+            run("ip", "addr", "add", hostAddress + "/24", "dev", hostSide);
+            run("ip", "link", "set", hostSide, "up");
+            run("ip", "netns", "exec", ns, "ip", "addr", "add", "10.213.77.2/24", "dev", nsSide);
+            run("ip", "netns", "exec", ns, "ip", "link", "set", nsSide, "up");
+            run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+            var peers = new ConcurrentLinkedQueue<Integer>();
+            try (var server = new java.net.ServerSocket()) {
+                server.bind(new java.net.InetSocketAddress(InetAddress.getByName(hostAddress), 0));
+                var serving = new Thread(() -> {
+                    try (var s = server.accept()) {
+                        peers.add(s.getPort());
+                        s.getInputStream().transferTo(s.getOutputStream());
+                    } catch (IOException e) {
+                        // the assertions tell
+                    }
+                });
+                serving.start();
+                var target = new java.net.InetSocketAddress(InetAddress.getByName(hostAddress), server.getLocalPort());
+                try (var interceptor = Interceptor.forwardTo(target)
+                        .listenOn(new java.net.InetSocketAddress(InetAddress.getByName(hostAddress), 0))
+                        .transparent()
+                        .record()
+                        .start()) {
+                    var client = "import socket\n"
+                            + "s = socket.create_connection(('" + hostAddress + "', " + server.getLocalPort()
+                            + "), timeout=10)\n"
+                            + "s.sendall(b'from the other side')\n"
+                            + "s.shutdown(socket.SHUT_WR)\n"
+                            + "print(s.recv(100).decode())\n";
+                    assertThat(run("ip", "netns", "exec", ns, "python3", "-c", client))
+                            .isEqualTo("from the other side");
+                    assertThat(interceptor.recording().awaitCount(1, Duration.ofSeconds(10)))
+                            .isTrue();
+                    var recorded = interceptor.recording().interactions().get(0);
+                    assertThat(recorded.client()).startsWith("10.213.77.2:");
+                    assertThat(recorded.server()).isEqualTo(hostAddress + ":" + server.getLocalPort());
+                    assertThat(interceptor.stats().connections()).isEqualTo(1);
+                }
+            }
+        } finally {
+            runQuietly("ip", "link", "delete", hostSide);
+            runQuietly("ip", "netns", "delete", ns);
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue())
+                .as(String.join(" ", command) + ": " + output)
+                .isZero();
+        return output;
+    }
+
+    private static void runQuietly(String... command) {
+        try {
+            new ProcessBuilder(command).redirectErrorStream(true).start().waitFor(20, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            // cleanup: nothing more to do
+        }
     }
 
     @Test

@@ -98,6 +98,8 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyStats stats = new ProxyStats();
     private final AtomicLong connectionIds = new AtomicLong();
     private final Channel serverChannel;
+    /** In transparent mode on IPv4 loopback, the same port on IPv6 loopback, where IPv6 redirects land. */
+    private final @Nullable Channel ipv6Loopback;
 
     private ProxyServer(Settings settings) throws IOException {
         this.settings = settings;
@@ -129,6 +131,31 @@ public final class ProxyServer implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot listen on " + Addresses.format(settings.listen()) + ": " + e.getMessage(), e);
         }
+        this.ipv6Loopback = settings.transparent() ? bindIpv6Loopback(bootstrap) : null;
+    }
+
+    /**
+     * An IPv6 connection redirected on this host lands on {@code ::1} at the proxy's port: in transparent mode on
+     * {@code 127.0.0.1} the proxy listens there too (best effort: without IPv6, or with the port taken there, only
+     * IPv4 is intercepted).
+     */
+    private @Nullable Channel bindIpv6Loopback(ServerBootstrap bootstrap) {
+        var listen = settings.listen();
+        if (!listen.getAddress().isLoopbackAddress() || !(listen.getAddress() instanceof java.net.Inet4Address)) {
+            return null;
+        }
+        try {
+            var v6 = new InetSocketAddress(
+                    java.net.InetAddress.getByName("::1"), localAddress().getPort());
+            return bootstrap.bind(v6).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Whether IPv6 loopback connections can be redirected to this proxy. */
+    public boolean listensOnIpv6Loopback() {
+        return ipv6Loopback != null || localAddress().getAddress() instanceof java.net.Inet6Address;
     }
 
     public static ProxyServer start(Settings settings) throws IOException {
@@ -155,6 +182,9 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();
+        if (ipv6Loopback != null) {
+            ipv6Loopback.close().syncUninterruptibly();
+        }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }

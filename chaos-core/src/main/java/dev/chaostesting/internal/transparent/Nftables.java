@@ -107,7 +107,7 @@ public final class Nftables implements AutoCloseable {
             output.add(portRule(port, proxyPort));
             prerouting.add(portRule(port, proxyPort));
         }
-        output.add("meta nfproto ipv4 " + cgroupMatch + " meta l4proto tcp redirect to :" + proxyPort);
+        output.add(cgroupMatch + " meta l4proto tcp redirect to :" + proxyPort);
         return install(nft, output, prerouting, proxyPort);
     }
 
@@ -124,9 +124,9 @@ public final class Nftables implements AutoCloseable {
         }
     }
 
-    // IPv4 only: SO_ORIGINAL_DST is the IPv4 option (IPv6 would need IP6T_SO_ORIGINAL_DST).
+    /** IPv4 and IPv6 (the proxy reads SO_ORIGINAL_DST or IP6T_SO_ORIGINAL_DST accordingly). */
     private static String portRule(int port, int proxyPort) {
-        return "meta nfproto ipv4 tcp dport " + port + " redirect to :" + proxyPort;
+        return "meta l4proto tcp tcp dport " + port + " redirect to :" + proxyPort;
     }
 
     private static Nftables install(Path nft, List<String> output, List<String> prerouting, int proxyPort)

@@ -6,7 +6,6 @@ import dev.chaostesting.internal.proxy.ConnectionLabels;
 import dev.chaostesting.model.Direction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -167,10 +166,6 @@ public final class ProcessInterception implements AutoCloseable {
 
     /** {@code ss -K}: the kernel aborts the socket (the process sees ECONNABORTED, the server a reset). */
     private static String closeConnection(ProcessSockets.Connection c) {
-        if (!(c.remote().getAddress() instanceof Inet4Address)) {
-            return "already open, IPv6, left alone: " + Addresses.format(c.local()) + " -> "
-                    + Addresses.format(c.remote());
-        }
         var command = List.of(
                 ss(), "-K", "-t", "-n", "src", Addresses.format(c.local()), "dst", Addresses.format(c.remote()));
         try {
