@@ -131,6 +131,11 @@ public final class CaptureImporter {
                 public void onGap(Side side, long missingBytes, long atMicros) {
                     observer.onGap(side, missingBytes, atMicros);
                 }
+
+                @Override
+                public void startsMidStream() {
+                    observer.startsMidStream();
+                }
             };
         };
     }

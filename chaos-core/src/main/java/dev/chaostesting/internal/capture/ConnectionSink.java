@@ -18,4 +18,10 @@ public interface ConnectionSink {
 
     /** Bytes one side sent that the capture does not hold; the next data from that side follows them. */
     void onGap(Side side, long missingBytes, long atMicros);
+
+    /**
+     * The capture began inside this connection (no SYN seen): its first bytes may be in the middle of a message. Called
+     * once, before any data.
+     */
+    default void startsMidStream() {}
 }

@@ -130,6 +130,9 @@ final class TcpConnection {
         var info = new ConnectionInfo(
                 "c" + counters.connections, c.toString(), server.toString(), server.port(), settings.direction());
         sink = settings.sinks().apply(info);
+        if (!s.syn()) {
+            sink.startsMidStream();
+        }
     }
 
     /**

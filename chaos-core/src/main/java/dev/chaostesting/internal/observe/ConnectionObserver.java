@@ -66,6 +66,23 @@ public final class ConnectionObserver {
         }
     }
 
+    /** Attempts at finding a message start in a connection picked up mid-stream, before settling for raw TCP. */
+    static final int MAX_SEEK_ATTEMPTS = 1000;
+
+    static final String MID_STREAM =
+            "the capture began inside this connection: bytes before the first message a codec recognised";
+
+    /**
+     * The capture began inside this connection: its first bytes may be the middle of a message, which no codec
+     * recognises. Rather than recording the whole connection raw, detection is tried again on each later chunk (a
+     * segment usually starts a message), the bytes before the first recognised message being recorded raw.
+     */
+    public void startsMidStream() {
+        if (decoder == null) {
+            seeking = true;
+        }
+    }
+
     /** The protocol chosen for this connection, or an empty string while still sniffing. */
     public String protocol() {
         return protocol;
@@ -169,12 +186,42 @@ public final class ConnectionObserver {
         boolean hinted = chosen != null && chosen.portHints().contains(info.serverPort());
         boolean wait = hintedUndecided && !hinted;
         if ((chosen != null && !wait) || !undecided || sniffedFirstSideBytes >= SNIFF_LIMIT) {
+            if (chosen == null && seeking && ++seekAttempts < MAX_SEEK_ATTEMPTS) {
+                skipSniffed();
+                return;
+            }
             decide(chosen);
         }
     }
 
+    /** Mid-stream: what was sniffed is recorded raw, and detection starts afresh with the next chunk. */
+    private void skipSniffed() {
+        if (seekRaw == null) {
+            seekRaw = new RawTcpDecoder(context, MID_STREAM, Map.of());
+        }
+        for (var chunk : sniffed) {
+            seekRaw.onData(chunk.side, ByteBuffer.wrap(chunk.bytes), chunk.atMicros);
+        }
+        sniffed.clear();
+        firstSide = null;
+        sniffedFirstSideBytes = 0;
+    }
+
     private void decide(@Nullable ProtocolCodec codec) {
-        use(codec);
+        var skipped = seekRaw;
+        if (skipped != null) {
+            seekRaw = null;
+            seeking = false;
+            if (codec == null) {
+                protocol = Codecs.RAW_TCP;
+                decoder = skipped;
+            } else {
+                skipped.flush();
+                use(codec);
+            }
+        } else {
+            use(codec);
+        }
         var replay = List.copyOf(sniffed);
         sniffed.clear();
         for (var chunk : replay) {
@@ -208,6 +255,10 @@ public final class ConnectionObserver {
 
     /** A codec that matched while one with this port's hint still needed bytes: used if the connection ends first. */
     private @Nullable ProtocolCodec bestSoFar;
+
+    private boolean seeking;
+    private int seekAttempts;
+    private @Nullable RawTcpDecoder seekRaw;
 
     private final class Context implements DecoderContext {
         @Override

@@ -89,6 +89,11 @@ final class RawTcpDecoder implements StreamDecoder {
         return true;
     }
 
+    /** Records the turn in progress now, as the end of the connection would. */
+    void flush() {
+        emit(null);
+    }
+
     private void emit(@Nullable String error) {
         if (!inTurn) {
             return;

@@ -154,6 +154,37 @@ class HttpCaptureImportTest {
         assertThat(rest.startedAt()).isEqualTo(instant(T0 + 6_000));
     }
 
+    /**
+     * A keep-alive connection open before the capture started: its first captured bytes are the end of an answer. They
+     * are kept raw, and decoding starts at the next request.
+     */
+    @Test
+    void a_connection_picked_up_mid_stream_is_decoded_from_its_next_request() throws IOException {
+        var capture = new PcapBuilder("192.168.0.10", 51000, "192.168.0.20", 8080)
+                .server(T0 + 1_000, "tail of an earlier answer\n")
+                .client(T0 + 2_000, GET)
+                .server(T0 + 3_000, OK)
+                .clientFin(T0 + 4_000)
+                .serverFin(T0 + 4_100)
+                .bytes();
+        var interactions = new ArrayList<Interaction>();
+
+        CaptureImport.read(
+                new ByteArrayInputStream(capture),
+                "midstream.pcap",
+                CaptureOptions.defaults().onlyPorts(8080),
+                interactions::add);
+
+        assertThat(interactions).extracting(Interaction::protocol).containsExactly("tcp", "http");
+        var skipped = interactions.get(0);
+        assertThat(((TcpData) skipped.response()).data().text()).isEqualTo("tail of an earlier answer\n");
+        assertThat(skipped.attributes().get("decodeError")).startsWith("the capture began inside this connection");
+        var get = interactions.get(1);
+        assertThat(get.httpRequest().target()).isEqualTo("/orders/7?full=1");
+        assertThat(get.httpResponse().status()).isEqualTo(200);
+        assertThat(get.error()).isNull();
+    }
+
     private static Instant instant(long micros) {
         return Instant.ofEpochSecond(micros / 1_000_000, (micros % 1_000_000) * 1_000);
     }
