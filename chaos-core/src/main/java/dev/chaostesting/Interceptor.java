@@ -50,6 +50,7 @@ public final class Interceptor {
     private final Consumer<String> log;
     private final List<Fault> faults;
     private final long seed;
+    private final boolean protocolFaults;
 
     private Interceptor(Settings s) {
         this.target = s.target;
@@ -68,6 +69,7 @@ public final class Interceptor {
         this.log = s.log;
         this.faults = List.copyOf(s.faults);
         this.seed = s.seed;
+        this.protocolFaults = s.protocolFaults;
     }
 
     /** Intercepts traffic meant for this port on the loopback address. */
@@ -129,6 +131,16 @@ public final class Interceptor {
     public Interceptor inject(Fault... more) {
         var list = List.of(more);
         return with(s -> s.faults.addAll(list));
+    }
+
+    /**
+     * Runs every connection in line with its codec, so that protocol faults ({@code Faults.protocol}, e.g. a PostgreSQL
+     * error for UPDATE statements) can act on it, including faults injected later into connections already open (a
+     * service's pooled connections). Without this, only connections opened while a protocol fault is injected run in
+     * line. Costs a little latency: bytes are held to message boundaries.
+     */
+    public Interceptor protocolFaults() {
+        return with(s -> s.protocolFaults = true);
     }
 
     /**
@@ -255,6 +267,7 @@ public final class Interceptor {
         s.log = log;
         s.faults = new ArrayList<>(faults);
         s.seed = seed;
+        s.protocolFaults = protocolFaults;
         change.accept(s);
         return new Interceptor(s);
     }
@@ -282,6 +295,7 @@ public final class Interceptor {
         Consumer<String> log = line -> {};
         List<Fault> faults = new ArrayList<>();
         long seed = new SplittableRandom().nextLong();
+        boolean protocolFaults;
     }
 
     /**
@@ -359,6 +373,11 @@ public final class Interceptor {
     /** The process of {@link #onProcess}, or 0. */
     public long pid() {
         return pid;
+    }
+
+    boolean protocolFaultsMode() {
+        return protocolFaults
+                || faults.stream().anyMatch(f -> f.effect() instanceof dev.chaostesting.fault.Effect.Protocol);
     }
 
     boolean closeExistingMode() {

@@ -1,6 +1,7 @@
 package dev.chaostesting;
 
 import dev.chaostesting.fault.ActiveFault;
+import dev.chaostesting.fault.Effect;
 import dev.chaostesting.fault.Fault;
 import dev.chaostesting.internal.fault.FaultEngine;
 import dev.chaostesting.internal.observe.Codecs;
@@ -12,6 +13,7 @@ import dev.chaostesting.internal.transparent.Nftables;
 import dev.chaostesting.internal.transparent.ProcessInterception;
 import dev.chaostesting.recording.LiveRecording;
 import dev.chaostesting.recording.RecordingInfo;
+import dev.chaostesting.spi.InlineCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -35,6 +37,7 @@ public final class RunningInterceptor implements AutoCloseable {
     private final @Nullable Nftables rules;
     private final @Nullable ProcessInterception process;
     private final FaultEngine faults;
+    private final Codecs codecs;
     private volatile boolean closed;
 
     private RunningInterceptor(
@@ -43,9 +46,11 @@ public final class RunningInterceptor implements AutoCloseable {
             @Nullable Recorder recorder,
             @Nullable Nftables rules,
             @Nullable ProcessInterception process,
-            FaultEngine faults) {
+            FaultEngine faults,
+            Codecs codecs) {
         this.config = config;
         this.faults = faults;
+        this.codecs = codecs;
         this.proxy = proxy;
         this.recorder = recorder;
         this.rules = rules;
@@ -76,11 +81,15 @@ public final class RunningInterceptor implements AutoCloseable {
                 recorder = Recorder.toDirectory(dir, info, config.redaction());
             }
         }
+        var codecs = Codecs.load();
+        for (var fault : config.faults()) {
+            checkProtocolFault(codecs, fault);
+        }
         var labels = process != null ? process.labels() : ConnectionLabels.fixed(config.direction());
         var observation = recorder == null
                 ? null
                 : new ProxyServer.Observation(
-                        Codecs.load(), config.protocol(), config.maxRecordedBodyBytes(), labels, recorder);
+                        codecs, config.protocol(), config.maxRecordedBodyBytes(), labels, recorder);
         var faults = new FaultEngine(config.seed());
         config.faults().forEach(faults::inject);
         ProxyServer proxy = null;
@@ -93,7 +102,9 @@ public final class RunningInterceptor implements AutoCloseable {
                     observation,
                     nft != null,
                     faults,
-                    labels));
+                    labels,
+                    codecs,
+                    config.protocolFaultsMode()));
             Nftables rules = null;
             if (process != null) {
                 process.start(nft, proxy.localAddress().getPort(), config.closeExistingMode(), config.logLines());
@@ -101,7 +112,7 @@ public final class RunningInterceptor implements AutoCloseable {
                 rules = Nftables.redirect(
                         nft, config.target().getPort(), proxy.localAddress().getPort());
             }
-            return new RunningInterceptor(config, proxy, recorder, rules, process, faults);
+            return new RunningInterceptor(config, proxy, recorder, rules, process, faults, codecs);
         } catch (IOException | RuntimeException e) {
             if (process != null) {
                 process.close();
@@ -160,6 +171,7 @@ public final class RunningInterceptor implements AutoCloseable {
      */
     public ActiveFault inject(Fault fault) {
         Objects.requireNonNull(fault, "fault");
+        checkProtocolFault(codecs, fault);
         var injected = faults.inject(fault);
         return new ActiveFault() {
             @Override
@@ -177,6 +189,25 @@ public final class RunningInterceptor implements AutoCloseable {
                 return "ActiveFault[" + fault.name() + "]";
             }
         };
+    }
+
+    /**
+     * A protocol fault needs a codec of that name that works in line, and a spec that codec accepts.
+     *
+     * @throws IllegalArgumentException one line saying which
+     */
+    static void checkProtocolFault(Codecs codecs, Fault fault) {
+        if (!(fault.effect() instanceof Effect.Protocol p)) {
+            return;
+        }
+        var codec = codecs.byName(p.protocol())
+                .orElseThrow(() -> new IllegalArgumentException("protocol fault: no codec named '" + p.protocol()
+                        + "' (expected one of: " + String.join(", ", codecs.names()) + ")"));
+        if (!(codec instanceof InlineCodec inline)) {
+            throw new IllegalArgumentException(
+                    "protocol fault: the " + p.protocol() + " codec cannot act on messages in line yet");
+        }
+        inline.checkFault(p.spec());
     }
 
     /** Removes every injection of this fault (compared by value); returns how many there were. */

@@ -1,6 +1,7 @@
 package dev.chaostesting.fault;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -93,6 +94,19 @@ public sealed interface Effect {
     record Stall(Duration duration) implements Effect {
         public Stall {
             nonNegative(duration, "duration");
+        }
+    }
+
+    /**
+     * A fault at the level of the protocol's messages, carried out by that protocol's codec in line with the traffic
+     * (an HTTP 503, a PostgreSQL error for UPDATE statements, a Redis {@code -READONLY}...). {@code spec} is the codec's
+     * own description of what to match and what to do, documented on its page in docs/protocols; it holds strings,
+     * numbers, booleans, lists and maps only.
+     */
+    record Protocol(String protocol, Map<String, Object> spec) implements Effect {
+        public Protocol {
+            Objects.requireNonNull(protocol, "protocol");
+            spec = Map.copyOf(spec);
         }
     }
 

@@ -37,7 +37,8 @@ public final class FaultSpecs {
             Map.entry("reset", Set.of("after")),
             Map.entry("limit_data", Set.of("bytes")),
             Map.entry("down", Set.of()),
-            Map.entry("stall", Set.of("duration")));
+            Map.entry("stall", Set.of("duration")),
+            Map.entry("protocol", Set.of()));
 
     private FaultSpecs() {}
 
@@ -64,7 +65,7 @@ public final class FaultSpecs {
                     "fault type: '" + type + "' (expected one of: " + String.join(", ", types()) + ")");
         }
         for (var key : spec.keySet()) {
-            if (!COMMON.contains(key) && !allowed.contains(key)) {
+            if (!COMMON.contains(key) && !allowed.contains(key) && !type.equals("protocol")) {
                 var expected = new TreeSet<>(allowed);
                 expected.addAll(COMMON);
                 throw new IllegalArgumentException("fault '" + type + "': unknown field '" + key + "' (expected: "
@@ -97,6 +98,20 @@ public final class FaultSpecs {
             case "limit_data" -> Faults.limitData(size(spec, "bytes", type));
             case "down" -> Faults.down();
             case "stall" -> Faults.stall(duration(spec, "duration", null, type));
+            case "protocol" -> {
+                var protocol = string(spec, "protocol", null);
+                if (protocol == null) {
+                    throw new IllegalArgumentException(
+                            "fault 'protocol': no 'protocol' (expected a codec's name, e.g. postgresql, http, redis)");
+                }
+                var own = new LinkedHashMap<String, Object>();
+                spec.forEach((k, v) -> {
+                    if (!COMMON.contains(k) && !k.equals("protocol")) {
+                        own.put(k, v);
+                    }
+                });
+                yield Faults.protocol(protocol, own);
+            }
             default -> throw new IllegalStateException(type);
         };
         var name = string(spec, "name", null);
@@ -168,6 +183,9 @@ public final class FaultSpecs {
             map.put("bytes", l.bytes());
         } else if (effect instanceof Effect.Stall s) {
             map.put("duration", format(s.duration()));
+        } else if (effect instanceof Effect.Protocol p) {
+            map.put("protocol", p.protocol());
+            map.putAll(p.spec());
         }
         map.put("flow", fault.flow().name().toLowerCase(Locale.ROOT));
         map.put("toxicity", fault.toxicity());
@@ -218,6 +236,8 @@ public final class FaultSpecs {
             return "down";
         } else if (effect instanceof Effect.Stall) {
             return "stall";
+        } else if (effect instanceof Effect.Protocol) {
+            return "protocol";
         }
         throw new IllegalArgumentException("effect: " + effect);
     }

@@ -74,6 +74,18 @@ public final class Faults {
         return Fault.of("down", new Effect.Down(), Flow.BOTH);
     }
 
+    /**
+     * A fault carried out by a protocol's codec on the messages themselves: {@code spec} says what to match and what
+     * to answer, in the codec's own terms (docs/protocols/&lt;protocol&gt;.md), e.g. for {@code postgresql}
+     * {@code {"match": {"kind": "UPDATE"}, "error": {"code": "40001"}}}. The interceptor must run connections in line
+     * ({@code Interceptor.protocolFaults()}, implied when a protocol fault is given to {@code Interceptor.inject}).
+     */
+    public static Fault protocol(String protocol, java.util.Map<String, ?> spec) {
+        @SuppressWarnings("unchecked")
+        var copy = (java.util.Map<String, Object>) (java.util.Map<String, ?>) java.util.Map.copyOf(spec);
+        return Fault.of(protocol + "_fault", new Effect.Protocol(protocol, copy), Flow.BOTH);
+    }
+
     /** Both directions stop for {@code duration}, then everything held back is sent, in order. */
     public static Fault stall(Duration duration) {
         return Fault.of("stall", new Effect.Stall(duration), Flow.BOTH);

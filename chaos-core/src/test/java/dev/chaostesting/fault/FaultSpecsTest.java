@@ -30,13 +30,15 @@ class FaultSpecsTest {
                 Faults.reset().on(Target.outbound()),
                 Faults.latency(Duration.ofMillis(5))
                         .on(Target.server("127.0.0.1:5432").direction(dev.chaostesting.model.Direction.OUTBOUND)),
-                Faults.down().on(Target.port(6379)));
+                Faults.down().on(Target.port(6379)),
+                Faults.protocol(
+                        "postgresql", Map.of("match", Map.of("kind", "UPDATE"), "error", Map.of("code", "40001"))));
         for (var fault : faults) {
             assertThat(FaultSpecs.fromMap(FaultSpecs.toMap(fault)))
                     .as(fault.name())
                     .isEqualTo(fault);
         }
-        assertThat(FaultSpecs.types()).hasSize(10);
+        assertThat(FaultSpecs.types()).hasSize(11);
     }
 
     @Test

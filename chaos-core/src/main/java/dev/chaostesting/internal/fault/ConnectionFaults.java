@@ -3,6 +3,7 @@ package dev.chaostesting.internal.fault;
 import dev.chaostesting.fault.Effect;
 import dev.chaostesting.fault.Fault;
 import dev.chaostesting.model.Direction;
+import dev.chaostesting.spi.InlineContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -79,7 +80,9 @@ public final class ConnectionFaults {
         List<Active> out = null;
         for (var injected : list) {
             var fault = injected.fault();
-            if (!fault.flow().includes(fromClient) || FaultEngine.isDown(fault.effect())) {
+            if (!fault.flow().includes(fromClient)
+                    || FaultEngine.isDown(fault.effect())
+                    || fault.effect() instanceof Effect.Protocol) {
                 continue;
             }
             if (!applies(injected, now)) {
@@ -93,6 +96,41 @@ public final class ConnectionFaults {
             acted.add(fault.name());
         }
         return out == null ? List.of() : out;
+    }
+
+    /**
+     * The protocol faults of {@code protocol} that apply to this connection now. Toxicity is drawn per connection, or
+     * per call (one per message) for {@code perChunk()} faults. Not noted as acted: the codec says when it acts.
+     */
+    public List<InlineContext.ActiveFault> protocolFaults(String protocol, long now) {
+        var list = engine.injected();
+        List<InlineContext.ActiveFault> out = List.of();
+        for (var injected : list) {
+            if (injected.fault().effect() instanceof Effect.Protocol p
+                    && p.protocol().equals(protocol)
+                    && applies(injected, now)) {
+                if (out.isEmpty()) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(new InlineContext.ActiveFault(injected.fault().name(), p.spec()));
+            }
+        }
+        return out;
+    }
+
+    /** Whether any protocol fault is injected now, whatever it targets. */
+    public boolean anyProtocolFault() {
+        for (var injected : engine.injected()) {
+            if (injected.fault().effect() instanceof Effect.Protocol) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Notes that a fault acted on this connection. */
+    public void noteActed(String name) {
+        acted.add(name);
     }
 
     /** The names of the faults that acted on this connection so far, in order. */

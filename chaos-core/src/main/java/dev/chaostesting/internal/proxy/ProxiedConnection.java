@@ -32,6 +32,7 @@ final class ProxiedConnection {
     private final @Nullable ConnectionFaults faults;
     private final @Nullable FlowShaper[] shapers = new FlowShaper[2];
     private boolean faultClosed;
+    private @Nullable InlinePath inline;
 
     ProxiedConnection(
             Channel client,
@@ -62,7 +63,40 @@ final class ProxiedConnection {
      */
     void forward(Side from, ByteBuf bytes) {
         (from == Side.CLIENT ? stats.bytesFromClients : stats.bytesFromServers).add(bytes.readableBytes());
+        var path = inline;
+        if (path != null) {
+            // In line, the recording is the conversation as the client had it: what it sent, and what it was sent
+            // (the server's bytes or a fault's answer), observed when the in-line path sends it.
+            if (from == Side.CLIENT) {
+                observe(from, bytes);
+            }
+            path.onData(from, bytes);
+            return;
+        }
         observe(from, bytes);
+        deliver(from, bytes);
+    }
+
+    /** Runs this connection in line (before any byte is read): its codec's handler decides what is sent. */
+    void runInline(InlinePath path) {
+        this.inline = path;
+    }
+
+    /** In line: bytes sent to the client are recorded as the server's (they are what the client receives). */
+    void observeSentToClient(ByteBuf bytes) {
+        observe(Side.SERVER, bytes);
+    }
+
+    /** Flushes what was written to one side (the in-line path answers the side that is being read). */
+    void flushTo(Side to) {
+        var channel = channel(to);
+        if (channel != null) {
+            channel.flush();
+        }
+    }
+
+    /** Sends bytes read from one side to the other, through the TCP-level faults of that direction. */
+    void deliver(Side from, ByteBuf bytes) {
         var f = faults;
         if (f != null) {
             var shaper = shapers[from.ordinal()];
@@ -91,6 +125,9 @@ final class ProxiedConnection {
         }
         inputEnded[from.ordinal()] = true;
         observeEnd(from, false);
+        if (inline != null) {
+            inline.onEnd(from);
+        }
         afterQueued(from, () -> passEnd(from));
     }
 
@@ -147,6 +184,9 @@ final class ProxiedConnection {
     /** A channel closed: close the other once its pending writes (and what faults hold back for it) are out. */
     void closed(Side side) {
         observeEnd(side, false);
+        if (inline != null && !inputEnded[side.ordinal()]) {
+            inline.onEnd(side);
+        }
         var toSide = shapers[side.other().ordinal()];
         if (toSide != null) {
             // Nobody is left to receive these.

@@ -54,7 +54,9 @@ public final class ProxyServer implements AutoCloseable {
             @Nullable Observation observation,
             boolean transparent,
             @Nullable FaultEngine faults,
-            ConnectionLabels labels) {}
+            ConnectionLabels labels,
+            Codecs codecs,
+            boolean protocolFaults) {}
 
     /** What to record of the traffic; absent when recording is off. */
     public record Observation(
@@ -237,6 +239,15 @@ public final class ProxyServer implements AutoCloseable {
             }
             var observer = observer(id, (InetSocketAddress) client.remoteAddress(), target, connectionFaults);
             var connection = new ProxiedConnection(client, observer, stats, connectionFaults);
+            if (connectionFaults != null && (settings.protocolFaults() || connectionFaults.anyProtocolFault())) {
+                var info = new ConnectionInfo(
+                        id,
+                        Addresses.format((InetSocketAddress) client.remoteAddress()),
+                        Addresses.format(target),
+                        target.getPort(),
+                        direction);
+                connection.runInline(new InlinePath(connection, info, settings.codecs(), connectionFaults));
+            }
             long startedAt = ConnectionObserver.nowMicros();
             var bootstrap = new Bootstrap();
             if (settings.transparent()) {

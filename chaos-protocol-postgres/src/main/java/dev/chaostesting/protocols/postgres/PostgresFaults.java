@@ -1,8 +1,13 @@
 package dev.chaostesting.protocols.postgres;
 
+import dev.chaostesting.fault.Fault;
+import dev.chaostesting.fault.Faults;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Server messages that stand in for a real answer when a protocol fault is injected, as wire bytes (protocol 3). A
@@ -13,6 +18,34 @@ import java.util.Objects;
 public final class PostgresFaults {
 
     private PostgresFaults() {}
+
+    /**
+     * A protocol fault for {@code Interceptor.inject}: statements of this kind (e.g. {@code UPDATE}; null: any) on this
+     * table (null: any) are answered with an ERROR of this SQLSTATE instead of reaching the server. The interceptor must
+     * run in line ({@code Interceptor.protocolFaults()}) for connections opened before the fault.
+     */
+    public static Fault statementError(@Nullable String kind, @Nullable String table, String sqlState) {
+        var match = new LinkedHashMap<String, Object>();
+        if (kind != null) {
+            match.put("kind", kind);
+        }
+        if (table != null) {
+            match.put("table", table);
+        }
+        return Faults.protocol("postgresql", Map.of("match", match, "error", Map.of("code", sqlState)))
+                .named("postgresql_" + sqlState);
+    }
+
+    /**
+     * A protocol fault that ends the session when a statement of this kind (null: any) comes: FATAL 57P01, as a server
+     * being shut down sends, then the connection closes.
+     */
+    public static Fault terminateOn(@Nullable String kind) {
+        Map<String, Object> match = kind == null ? Map.of() : Map.of("kind", kind);
+        return Faults.protocol(
+                        "postgresql", Map.of("match", match, "error", Map.of("code", "57P01", "severity", "FATAL")))
+                .named("postgresql_57P01");
+    }
 
     /**
      * An ErrorResponse with the given severity ({@code ERROR}, {@code FATAL}, {@code PANIC}), SQLSTATE (five digits or
