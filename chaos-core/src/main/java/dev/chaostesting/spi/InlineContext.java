@@ -26,4 +26,13 @@ public interface InlineContext {
 
     /** Notes that a fault acted on this connection (recorded on its interactions as {@code faults}). */
     void acted(String faultName);
+
+    /**
+     * An address of this interceptor that forwards to {@code upstream}, opened on first use and kept while the
+     * interceptor runs, with the same recording and faults: for protocols whose servers tell clients where to connect
+     * next (Kafka's broker addresses), so that clients keep going through the interceptor.
+     *
+     * @throws java.io.UncheckedIOException when no listener can be opened
+     */
+    java.net.InetSocketAddress listenerFor(java.net.InetSocketAddress upstream);
 }

@@ -74,6 +74,35 @@ class InlineFaultsTest {
     }
 
     @Test
+    void addresses_the_server_names_are_rewritten_to_listeners_that_forward_there() throws Exception {
+        try (var echo = TcpServers.echo();
+                var other = TcpServers.echo();
+                var proxy = Interceptor.onPort(echo.port())
+                        .protocolFaults()
+                        .record()
+                        .start();
+                var socket = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+            socket.setSoTimeout(10_000);
+            var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            var out = socket.getOutputStream();
+            assertThat(ask(in, out, "LINES/1")).isEqualTo("LINES/1");
+            var rewritten = ask(in, out, "AT 127.0.0.1:" + other.port());
+            assertThat(rewritten).startsWith("AT 127.0.0.1:").isNotEqualTo("AT 127.0.0.1:" + other.port());
+            // The same upstream gets the same listener.
+            assertThat(ask(in, out, "AT 127.0.0.1:" + other.port())).isEqualTo(rewritten);
+            int listener = Integer.parseInt(rewritten.substring(rewritten.lastIndexOf(':') + 1));
+            try (var next = new Socket(InetAddress.getLoopbackAddress(), listener)) {
+                next.setSoTimeout(10_000);
+                var nextIn =
+                        new BufferedReader(new InputStreamReader(next.getInputStream(), StandardCharsets.US_ASCII));
+                assertThat(ask(nextIn, next.getOutputStream(), "reached the other server"))
+                        .isEqualTo("reached the other server");
+            }
+            assertThat(proxy.stats().connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void another_protocol_passes_through_unchanged_in_line() throws Exception {
         try (var echo = TcpServers.echo();
                 var proxy = Interceptor.onPort(echo.port()).protocolFaults().start();

@@ -9,6 +9,7 @@ import dev.chaostesting.spi.ProtocolCodec;
 import dev.chaostesting.spi.Side;
 import dev.chaostesting.spi.StreamDecoder;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -104,8 +105,18 @@ public final class LinesCodec implements ProtocolCodec, InlineCodec {
                 while (data.hasRemaining()) {
                     if (data.get() == '\n') {
                         // Up to the end of this answer, then whatever of ours was waiting for it.
-                        context.send(
-                                Side.CLIENT, data.duplicate().position(start).limit(data.position()));
+                        var line = StandardCharsets.US_ASCII
+                                .decode(data.duplicate().position(start).limit(data.position()))
+                                .toString();
+                        if (line.startsWith("AT ")) {
+                            // A server naming where to go next: clients must keep going through the interceptor.
+                            var address = line.substring(3).strip();
+                            int colon = address.lastIndexOf(':');
+                            var listener = context.listenerFor(new InetSocketAddress(
+                                    address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))));
+                            line = "AT " + listener.getAddress().getHostAddress() + ":" + listener.getPort() + "\n";
+                        }
+                        context.send(Side.CLIENT, ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
                         start = data.position();
                         if (!pending.isEmpty() && pending.peek() == NONE) {
                             pending.poll();

@@ -44,7 +44,15 @@ final class InlinePath implements InlineContext {
     private boolean passThrough;
     private boolean sentInCall;
 
-    InlinePath(ProxiedConnection connection, ConnectionInfo info, Codecs codecs, ConnectionFaults faults) {
+    private final ProxyServer proxy;
+
+    InlinePath(
+            ProxiedConnection connection,
+            ConnectionInfo info,
+            Codecs codecs,
+            ConnectionFaults faults,
+            ProxyServer proxy) {
+        this.proxy = proxy;
         this.connection = connection;
         this.info = info;
         this.codecs = codecs;
@@ -221,5 +229,10 @@ final class InlinePath implements InlineContext {
     @Override
     public void acted(String faultName) {
         faults.noteActed(faultName);
+    }
+
+    @Override
+    public java.net.InetSocketAddress listenerFor(java.net.InetSocketAddress upstream) {
+        return proxy.listenerFor(upstream);
     }
 }

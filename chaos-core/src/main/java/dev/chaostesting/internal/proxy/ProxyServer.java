@@ -100,6 +100,9 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyStats stats = new ProxyStats();
     private final AtomicLong connectionIds = new AtomicLong();
     private final Channel serverChannel;
+    /** Listeners opened for upstream addresses the traffic named (see {@link #listenerFor}), closed with this one. */
+    private final java.util.Map<InetSocketAddress, ProxyServer> siblings =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** In transparent mode on IPv4 loopback, the same port on IPv6 loopback, where IPv6 redirects land. */
     private final @Nullable Channel ipv6Loopback;
 
@@ -155,6 +158,34 @@ public final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /**
+     * An address of this proxy that forwards to {@code upstream}: a listener on this proxy's host, port chosen by the
+     * system, with the same settings (recording, faults, labels), opened on first use. Thread-safe; may be called from
+     * an I/O thread (the listener has its own thread).
+     */
+    public InetSocketAddress listenerFor(InetSocketAddress upstream) {
+        var sibling = siblings.computeIfAbsent(upstream, u -> {
+            var listen = new InetSocketAddress(settings.listen().getAddress(), 0);
+            var s = new Settings(
+                    listen,
+                    u,
+                    1,
+                    settings.connectTimeout(),
+                    settings.observation(),
+                    false,
+                    settings.faults(),
+                    settings.labels(),
+                    settings.codecs(),
+                    settings.protocolFaults());
+            try {
+                return new ProxyServer(s);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        return sibling.localAddress();
+    }
+
     /** Whether IPv6 loopback connections can be redirected to this proxy. */
     public boolean listensOnIpv6Loopback() {
         return ipv6Loopback != null || localAddress().getAddress() instanceof java.net.Inet6Address;
@@ -183,6 +214,9 @@ public final class ProxyServer implements AutoCloseable {
     /** Stops accepting, closes every proxied connection and releases the threads. */
     @Override
     public void close() {
+        for (var sibling : siblings.values()) {
+            sibling.close();
+        }
         serverChannel.close().syncUninterruptibly();
         if (ipv6Loopback != null) {
             ipv6Loopback.close().syncUninterruptibly();
@@ -246,7 +280,8 @@ public final class ProxyServer implements AutoCloseable {
                         Addresses.format(target),
                         target.getPort(),
                         direction);
-                connection.runInline(new InlinePath(connection, info, settings.codecs(), connectionFaults));
+                connection.runInline(
+                        new InlinePath(connection, info, settings.codecs(), connectionFaults, ProxyServer.this));
             }
             long startedAt = ConnectionObserver.nowMicros();
             var bootstrap = new Bootstrap();
