@@ -356,8 +356,8 @@ public final class Interceptor {
         return ioThreads;
     }
 
-    /** Whether {@link #transparent()} was asked for; package-private, not part of the API. */
-    boolean transparentMode() {
+    /** Whether connections are redirected by nftables ({@link #transparent()} or {@link #onProcess}). */
+    public boolean transparentMode() {
         return transparent;
     }
 

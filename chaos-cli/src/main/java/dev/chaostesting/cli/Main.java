@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
             DemoCommand.class,
             GenerateCommand.class,
             ChaosCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

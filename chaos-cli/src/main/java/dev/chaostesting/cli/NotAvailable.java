@@ -35,14 +35,3 @@ final class GenerateCommand extends NotAvailable {
         return "test generation is being built; record now with 'observe' and keep the recording, it will be the input";
     }
 }
-
-@Command(
-        name = "chaos",
-        description =
-                "Replay a recording against a service while injecting failures, and report how it copes. Not available yet.")
-final class ChaosCommand extends NotAvailable {
-    @Override
-    String what() {
-        return "fault injection and chaos replay are being built; record now with 'observe' and keep the recording";
-    }
-}

@@ -1,5 +1,11 @@
 /**
- * The JUnit 5 extension. Not built yet; until it is, tests use {@code dev.chaostesting.Interceptor} directly (it is
- * {@link java.lang.AutoCloseable}, so try-with-resources or an {@code @AfterEach} closes it).
+ * The JUnit Jupiter extension (JUnit 5.x and 6.x): {@link dev.chaostesting.junit.ChaosTest} with
+ * {@link dev.chaostesting.junit.Intercept} starts interceptors around a test or a class, fault annotations such as
+ * {@link dev.chaostesting.junit.Latency} inject faults for one test, {@link dev.chaostesting.junit.ChaosAssertions}
+ * checks recordings and {@link dev.chaostesting.junit.HttpVirtualService} answers as a recorded HTTP dependency did.
+ * See docs/junit.md.
  */
+@NullMarked
 package dev.chaostesting.junit;
+
+import org.jspecify.annotations.NullMarked;
