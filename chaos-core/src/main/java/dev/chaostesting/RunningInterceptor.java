@@ -36,6 +36,8 @@ public final class RunningInterceptor implements AutoCloseable {
     private final @Nullable Recorder recorder;
     private final @Nullable Nftables rules;
     private final @Nullable ProcessInterception process;
+    private static final boolean FAULTS_OFF = "off".equals(System.getProperty("chaos.faults"));
+
     private final FaultEngine faults;
     private final Codecs codecs;
     private volatile boolean closed;
@@ -101,7 +103,8 @@ public final class RunningInterceptor implements AutoCloseable {
                     config.connectTimeout(),
                     observation,
                     nft != null,
-                    faults,
+                    // Benchmarks only: -Dchaos.faults=off runs the proxy without the fault engine, to measure its cost.
+                    FAULTS_OFF ? null : faults,
                     labels,
                     codecs,
                     config.protocolFaultsMode()));
@@ -171,6 +174,9 @@ public final class RunningInterceptor implements AutoCloseable {
      */
     public ActiveFault inject(Fault fault) {
         Objects.requireNonNull(fault, "fault");
+        if (FAULTS_OFF) {
+            throw new IllegalStateException("the fault engine is off (-Dchaos.faults=off): remove that property");
+        }
         checkProtocolFault(codecs, fault);
         var injected = faults.inject(fault);
         return new ActiveFault() {
