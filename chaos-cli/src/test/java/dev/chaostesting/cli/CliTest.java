@@ -154,15 +154,35 @@ class CliTest {
         assertThat(unknown.err()).startsWith("error: protocol: gopher").doesNotContain("--verbose");
     }
 
+    /**
+     * The whole product on the bundled example: observe the bookshop and its stock service, learn, generate a suite
+     * (JavaScript here, the quickest toolchain; the demo does every language present) and run it, then chaos.
+     */
     @Test
-    void demo_runs_end_to_end_and_writes_a_recording_and_a_har_file() throws Exception {
-        var r = run("demo", "--output=" + dir);
+    @org.junit.jupiter.api.Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void demo_runs_the_whole_pipeline_end_to_end() throws Exception {
+        var r = run("demo", "--output=" + dir, "--languages=javascript", "--level=mild");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("ENDPOINT", "POST /api/books", "HAR entries");
+        assertThat(r.out())
+                .contains("ENDPOINT", "POST /api/books")
+                .contains("GET    /api/books/{bookId}")
+                .contains("-> http 127.0.0.1:")
+                .contains("GET /stock/{id}")
+                .contains("chaos at level 'mild'")
+                .contains("report.html");
+        Path run;
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString()))
-                    .anyMatch(n -> n.endsWith(".har"))
-                    .anyMatch(n -> n.startsWith("recording-") && !n.endsWith(".har"));
+            run = files.filter(p -> p.getFileName().toString().startsWith("run-"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        assertThat(run.resolve("recording.har")).isNotEmptyFile();
+        assertThat(run.resolve("model.json")).isNotEmptyFile();
+        assertThat(run.resolve("openapi.yaml")).isNotEmptyFile();
+        assertThat(run.resolve("chaos-report/report.html")).isNotEmptyFile();
+        assertThat(run.resolve("tests-javascript/package.json")).isNotEmptyFile();
+        if (dev.chaostesting.codegen.SuiteRunner.missingToolchain("javascript") == null) {
+            assertThat(r.out()).containsPattern("javascript +\\d+ tests in .*: passed");
         }
     }
 

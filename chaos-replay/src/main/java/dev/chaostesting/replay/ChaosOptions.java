@@ -201,7 +201,7 @@ public final class ChaosOptions {
         private Duration maxStepDuration = Duration.ofSeconds(60);
         private Duration requestTimeout = Duration.ofSeconds(10);
         private double slowFactor = 3;
-        private Duration slowFloor = Duration.ofMillis(50);
+        private Duration slowFloor = Duration.ofMillis(100);
         private Duration recoveryTimeout = Duration.ofSeconds(30);
         private int concurrency = 64;
         private Set<Outcome> failOn = EnumSet.of(Outcome.HUNG, Outcome.CRASHED);

@@ -211,6 +211,7 @@ public final class ChaosRun {
                 var inconsistent = Consistency.check(baseSamples, reads, traffic.templates(), replayer, session, known);
                 results.addAll(classifier.classify("none", baseline, baseSamples, false, inconsistent));
                 var probe = new RecoveryProbe(baseline, options.slowFactor(), options.slowFloor());
+                probe.calibrate(replayer, session, options.requestTimeout());
                 if (!probe.hasProbes()) {
                     notes.add("recovery not measured: the baseline has no successful GET to probe with");
                 }

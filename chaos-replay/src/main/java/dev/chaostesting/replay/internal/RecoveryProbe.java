@@ -42,6 +42,28 @@ public final class RecoveryProbe {
         return !probes.isEmpty();
     }
 
+    /**
+     * Asks each probe once, before any fault, and keeps the answer it gets now as the one to recover to: the baseline
+     * run itself changes state (a read of a book the run deleted answers 404 from then on), so the status the recorded
+     * read had is not what a healthy service answers after it. Probes that fail now are dropped.
+     */
+    public void calibrate(Replayer replayer, Session session, Duration timeout) {
+        var kept = new ArrayList<ReplayRequest>();
+        for (var p : probes) {
+            try {
+                var s = replayer.send(p, session).get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+                if (s.status() >= 200 && s.status() < 500) {
+                    expectedStatus.put(p.endpoint(), s.statusKey());
+                    kept.add(p);
+                }
+            } catch (Exception e) {
+                // not a usable probe
+            }
+        }
+        probes.clear();
+        probes.addAll(kept);
+    }
+
     public Recovery measure(String fault, Replayer replayer, Session session, Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();

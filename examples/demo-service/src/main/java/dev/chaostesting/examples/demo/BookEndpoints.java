@@ -2,6 +2,7 @@ package dev.chaostesting.examples.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** {@code /api/books} and below, for an authenticated caller. Where a {@link Bug} applies, it is applied here. */
 final class BookEndpoints {
@@ -11,10 +12,12 @@ final class BookEndpoints {
 
     private final BookStore store;
     private final Bug bug;
+    private final @Nullable Inventory inventory;
 
-    BookEndpoints(BookStore store, Bug bug) {
+    BookEndpoints(BookStore store, Bug bug, @Nullable Inventory inventory) {
         this.store = store;
         this.bug = bug;
+        this.inventory = inventory;
     }
 
     /** @param rest the path segments after {@code /api/books} */
@@ -63,6 +66,9 @@ final class BookEndpoints {
         var input = BookInput.parse(request.json());
         try {
             var book = store.create(input);
+            if (inventory != null) {
+                inventory.setStock(book.id(), 1);
+            }
             var status = bug == Bug.WRONG_STATUS ? 200 : 201;
             return Response.json(status, Json.book(book, false)).withHeader("Location", "/api/books/" + book.id());
         } catch (BookStore.DuplicateBookException e) {
@@ -71,9 +77,16 @@ final class BookEndpoints {
     }
 
     private Response get(String id) {
-        return store.get(id)
-                .map(book -> Response.json(200, Json.book(book, bug == Bug.WRONG_FIELD)))
-                .orElseThrow(() -> ApiException.bookNotFound(id));
+        var book = store.get(id).orElseThrow(() -> ApiException.bookNotFound(id));
+        var body = Json.book(book, bug == Bug.WRONG_FIELD);
+        if (inventory != null) {
+            // With a stock service (the demo's dependency), a book says how many copies are in stock.
+            var stock = inventory.inStock(id);
+            if (stock.isPresent()) {
+                body.put("inStock", stock.getAsInt());
+            }
+        }
+        return Response.json(200, body);
     }
 
     private Response replace(String id, Request request) {

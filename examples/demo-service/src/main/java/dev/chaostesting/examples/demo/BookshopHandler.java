@@ -5,11 +5,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one handler behind every path: applies the artificial latency, routes, authenticates, turns exceptions into
@@ -32,11 +34,11 @@ final class BookshopHandler implements HttpHandler {
     private final IntConsumer statusListener;
 
     /** @param statusListener told the status of each response just before it is sent */
-    BookshopHandler(Clock clock, Bug bug, Duration latency, IntConsumer statusListener) {
+    BookshopHandler(Clock clock, Bug bug, Duration latency, @Nullable URI inventory, IntConsumer statusListener) {
         this.clock = clock;
         this.latency = latency;
         this.sessions = new Sessions(clock);
-        this.books = new BookEndpoints(new BookStore(clock), bug);
+        this.books = new BookEndpoints(new BookStore(clock), bug, inventory == null ? null : new Inventory(inventory));
         this.statusListener = statusListener;
     }
 

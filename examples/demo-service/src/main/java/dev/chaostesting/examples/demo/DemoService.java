@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The demo bookshop: a JSON REST service on the JDK's {@link HttpServer} with in-memory storage, started in-process
@@ -56,7 +57,11 @@ public final class DemoService implements AutoCloseable {
      * @param latency added before handling each request, to make timeouts and slow backends demonstrable
      * @param threads size of the fixed pool handling requests; idle keep-alive connections do not hold a thread
      */
-    public record Options(Bug bug, Duration latency, int threads) {
+    public record Options(
+            Bug bug,
+            Duration latency,
+            int threads,
+            @Nullable URI inventory) {
         public static final int DEFAULT_THREADS = 8;
 
         public Options {
@@ -72,7 +77,7 @@ public final class DemoService implements AutoCloseable {
 
         /** Correct behaviour, no added latency, {@value #DEFAULT_THREADS} threads. */
         public static Options defaults() {
-            return new Options(Bug.NONE, Duration.ZERO, DEFAULT_THREADS);
+            return new Options(Bug.NONE, Duration.ZERO, DEFAULT_THREADS, null);
         }
 
         /**
@@ -82,6 +87,10 @@ public final class DemoService implements AutoCloseable {
          */
         public static Options fromEnvironment(Map<String, String> environment) {
             var options = defaults().bug(Bug.parse(environment.get("DEMO_BUG")));
+            var inventory = environment.get("DEMO_INVENTORY");
+            if (inventory != null && !inventory.isBlank()) {
+                options = options.inventory(URI.create(inventory.strip()));
+            }
             var latency = environment.get("DEMO_LATENCY_MS");
             if (latency == null || latency.isBlank()) {
                 return options;
@@ -94,15 +103,23 @@ public final class DemoService implements AutoCloseable {
         }
 
         public Options bug(Bug bug) {
-            return new Options(bug, latency, threads);
+            return new Options(bug, latency, threads, inventory);
         }
 
         public Options latency(Duration latency) {
-            return new Options(bug, latency, threads);
+            return new Options(bug, latency, threads, inventory);
         }
 
         public Options threads(int threads) {
-            return new Options(bug, latency, threads);
+            return new Options(bug, latency, threads, inventory);
+        }
+
+        /**
+         * A stock service ({@link InventoryService}) the bookshop depends on: a book's {@code GET} then says how many
+         * copies are in stock, a create sets it, and when the inventory fails the bookshop answers 503. Off by default.
+         */
+        public Options inventory(@Nullable URI baseUri) {
+            return new Options(bug, latency, threads, baseUri);
         }
     }
 
@@ -132,6 +149,7 @@ public final class DemoService implements AutoCloseable {
                 Clock.systemUTC(),
                 options.bug(),
                 options.latency(),
+                options.inventory(),
                 status -> statusCounts
                         .computeIfAbsent(status, s -> new LongAdder())
                         .increment());

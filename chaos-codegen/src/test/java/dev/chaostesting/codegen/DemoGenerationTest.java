@@ -1,0 +1,9 @@
+package dev.chaostesting.codegen;
+
+/** {@link GenerationProofTest} for {@link Service#DEMO}. */
+class DemoGenerationTest extends GenerationProofTest {
+    @Override
+    Service service() {
+        return Service.DEMO;
+    }
+}
