@@ -98,7 +98,9 @@ public final class ProxyServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup("chaos-proxy", GlobalEventExecutor.INSTANCE);
     private final ProxyStats stats = new ProxyStats();
-    private final AtomicLong connectionIds = new AtomicLong();
+    /** Shared with the listeners opened by {@link #listenerFor}: connection ids stay unique in the one recording. */
+    private final AtomicLong connectionIds;
+
     private final Channel serverChannel;
     /** Listeners opened for upstream addresses the traffic named (see {@link #listenerFor}), closed with this one. */
     private final java.util.Map<InetSocketAddress, ProxyServer> siblings =
@@ -107,6 +109,11 @@ public final class ProxyServer implements AutoCloseable {
     private final @Nullable Channel ipv6Loopback;
 
     private ProxyServer(Settings settings) throws IOException {
+        this(settings, new AtomicLong());
+    }
+
+    private ProxyServer(Settings settings, AtomicLong connectionIds) throws IOException {
+        this.connectionIds = connectionIds;
         this.settings = settings;
         this.transport = Transport.best();
         if (settings.transparent() && transport != Transport.EPOLL) {
@@ -178,7 +185,7 @@ public final class ProxyServer implements AutoCloseable {
                     settings.codecs(),
                     settings.protocolFaults());
             try {
-                return new ProxyServer(s);
+                return new ProxyServer(s, connectionIds);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
