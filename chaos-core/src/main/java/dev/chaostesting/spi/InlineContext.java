@@ -28,6 +28,17 @@ public interface InlineContext {
     void acted(String faultName);
 
     /**
+     * Runs {@code action} after {@code delay} on the connection's own thread, the one that calls the handler, so it never
+     * races the handler's other calls (for faults that hold something back for a while, e.g. a delayed response head).
+     */
+    default void schedule(java.time.Duration delay, Runnable action) {
+        // For contexts outside the interceptor (tests): a plain timer thread, so handlers used there stay simple.
+        java.util.concurrent.CompletableFuture.delayedExecutor(
+                        delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
+                .execute(action);
+    }
+
+    /**
      * An address of this interceptor that forwards to {@code upstream}, opened on first use and kept while the
      * interceptor runs, with the same recording and faults: for protocols whose servers tell clients where to connect
      * next (Kafka's broker addresses), so that clients keep going through the interceptor.

@@ -40,6 +40,7 @@ record CreateRequest(String mode, Interceptor config, List<Fault> faults) {
             "redact",
             "connectTimeout",
             "closeExistingConnections",
+            "protocolFaults",
             "faults");
 
     static CreateRequest parse(Map<String, Object> body, Consumer<String> log) {
@@ -110,6 +111,9 @@ record CreateRequest(String mode, Interceptor config, List<Fault> faults) {
         }
         if (body.containsKey("seed")) {
             config = config.seed(seed(body.get("seed")));
+        }
+        if (bool(body, "protocolFaults")) {
+            config = config.protocolFaults();
         }
         if (body.containsKey("maxRecordedBodyBytes")) {
             config = config.maxRecordedBodyBytes((int) number(body, "maxRecordedBodyBytes", 0, Integer.MAX_VALUE));

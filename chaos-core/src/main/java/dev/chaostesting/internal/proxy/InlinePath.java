@@ -232,6 +232,14 @@ final class InlinePath implements InlineContext {
     }
 
     @Override
+    public void schedule(java.time.Duration delay, Runnable action) {
+        connection
+                .channel(Side.CLIENT)
+                .eventLoop()
+                .schedule(action, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    @Override
     public java.net.InetSocketAddress listenerFor(java.net.InetSocketAddress upstream) {
         return proxy.listenerFor(upstream);
     }

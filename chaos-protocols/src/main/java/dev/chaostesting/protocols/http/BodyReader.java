@@ -48,8 +48,11 @@ final class BodyReader {
         }
     }
 
-    /** Consumes body bytes from the input; true once the body is complete. */
-    boolean read(ByteBuffer data, BodyRecorder sink) throws MalformedHttpException {
+    /**
+     * Consumes body bytes from the input; true once the body is complete. A null sink only frames the body (the in-line
+     * path streams the bytes consumed on).
+     */
+    boolean read(ByteBuffer data, @Nullable BodyRecorder sink) throws MalformedHttpException {
         while (true) {
             switch (state) {
                 case FIXED, CHUNK_DATA -> {
@@ -138,12 +141,16 @@ final class BodyReader {
         };
     }
 
-    private void deliver(ByteBuffer data, int n, BodyRecorder sink) {
-        int limit = data.limit();
-        data.limit(data.position() + n);
-        sink.append(data);
-        data.position(data.limit());
-        data.limit(limit);
+    private void deliver(ByteBuffer data, int n, @Nullable BodyRecorder sink) {
+        if (sink != null) {
+            int limit = data.limit();
+            data.limit(data.position() + n);
+            sink.append(data);
+            data.position(data.limit());
+            data.limit(limit);
+        } else {
+            data.position(data.position() + n);
+        }
         remaining -= n;
         contentBytes += n;
     }
