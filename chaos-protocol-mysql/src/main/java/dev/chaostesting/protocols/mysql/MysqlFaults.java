@@ -1,14 +1,23 @@
 package dev.chaostesting.protocols.mysql;
 
+import dev.chaostesting.fault.Fault;
+import dev.chaostesting.fault.Faults;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Protocol-level faults for MySQL and MariaDB: the bytes of an ERR packet to send to a client in place of the server's
- * answer. A client reads it as the error of the command it sent (for JDBC, an {@code SQLException} with the error code
- * and SQLSTATE; SQLSTATE {@code 40001} becomes a {@code SQLTransactionRollbackException}).
+ * Protocol-level faults for MySQL and MariaDB: faults carried out in line ({@link #statementError}, {@link
+ * #lostConnection}), and the bytes of an ERR packet to send to a client in place of the server's answer. A client reads
+ * it as the error of the command it sent (for JDBC, an {@code SQLException} with the error code and SQLSTATE; SQLSTATE
+ * {@code 40001} becomes a {@code SQLTransactionRollbackException}).
  *
  * <pre>{@code
+ * try (var proxy = Interceptor.onPort(3306).protocolFaults().start()) {
+ *     proxy.inject(MysqlFaults.statementError("UPDATE", "orders", MysqlFaults.DEADLOCK));
+ * }
  * byte[] deadlock = MysqlFaults.errorReply(MysqlFaults.DEADLOCK);
  * }</pre>
  */
@@ -35,7 +44,72 @@ public final class MysqlFaults {
     /** The longest message encoded; longer ones are cut (clients show the message, nothing parses it). */
     static final int MAX_MESSAGE_BYTES = 65_535;
 
+    /** Error 1969, SQLSTATE 70100: the statement ran longer than {@code max_statement_time} (MariaDB). */
+    public static final ServerError STATEMENT_TIMEOUT =
+            new ServerError(1969, "70100", "Query execution was interrupted (max_statement_time exceeded)");
+
     private MysqlFaults() {}
+
+    /**
+     * The server's own error for a code the chaos tests use most (1205, 1213, 1040, 1053, 1317, 1969), or one with
+     * SQLSTATE {@code HY000} and a message naming the code.
+     */
+    public static ServerError known(int code) {
+        for (var e : new ServerError[] {
+            LOCK_WAIT_TIMEOUT, DEADLOCK, TOO_MANY_CONNECTIONS, SERVER_SHUTDOWN, QUERY_INTERRUPTED, STATEMENT_TIMEOUT
+        }) {
+            if (e.code() == code) {
+                return e;
+            }
+        }
+        return new ServerError(code, "HY000", "injected by chaos-testing (error " + code + ")");
+    }
+
+    /**
+     * A protocol fault, carried out in line: text queries ({@code COM_QUERY}) and executions of prepared statements
+     * ({@code COM_STMT_EXECUTE}) whose SQL is of this kind ({@code UPDATE}, {@code SELECT}...; null: any) and names this
+     * table (null: any) are answered with this error instead of reaching the server. Named {@code mysql_<code>}. The
+     * interceptor must run in line ({@code Interceptor.protocolFaults()}) for connections opened before the fault.
+     */
+    public static Fault statementError(@Nullable String kind, @Nullable String table, ServerError error) {
+        return Faults.protocol("mysql", Map.of("match", match(kind, table, null), "error", spec(error)))
+                .named("mysql_" + error.code());
+    }
+
+    /** As {@link #statementError(String, String, ServerError)}, for statements whose SQL this regex finds. */
+    public static Fault statementErrorMatching(String sqlRegex, ServerError error) {
+        return Faults.protocol("mysql", Map.of("match", match(null, null, sqlRegex), "error", spec(error)))
+                .named("mysql_" + error.code());
+    }
+
+    /**
+     * A protocol fault, carried out in line: when a matching statement (as for {@link #statementError}) comes, the
+     * connection is closed (or reset) once the server has answered the commands before it; the statement never reaches
+     * the server, and the client reports a lost connection (error 2013). Named {@code mysql_lost_connection}.
+     */
+    public static Fault lostConnection(@Nullable String kind, @Nullable String table, boolean reset) {
+        return Faults.protocol(
+                        "mysql", Map.of("match", match(kind, table, null), "disconnect", reset ? "reset" : "close"))
+                .named("mysql_lost_connection");
+    }
+
+    private static Map<String, Object> match(@Nullable String kind, @Nullable String table, @Nullable String sql) {
+        var match = new LinkedHashMap<String, Object>();
+        if (kind != null) {
+            match.put("kind", kind);
+        }
+        if (table != null) {
+            match.put("table", table);
+        }
+        if (sql != null) {
+            match.put("sql", sql);
+        }
+        return match;
+    }
+
+    private static Map<String, Object> spec(ServerError error) {
+        return Map.of("code", error.code(), "sqlState", error.sqlState(), "message", error.message());
+    }
 
     /**
      * An error the server could send.
