@@ -97,23 +97,34 @@ public final class ProxyServer implements AutoCloseable {
     private final Transport transport;
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup("chaos-proxy", GlobalEventExecutor.INSTANCE);
-    private final ProxyStats stats = new ProxyStats();
+    private final ProxyStats stats;
     /** Shared with the listeners opened by {@link #listenerFor}: connection ids stay unique in the one recording. */
     private final AtomicLong connectionIds;
 
     private final Channel serverChannel;
     /** Listeners opened for upstream addresses the traffic named (see {@link #listenerFor}), closed with this one. */
-    private final java.util.Map<InetSocketAddress, ProxyServer> siblings =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<InetSocketAddress, ProxyServer> siblings;
+    /** Whether this is the interceptor's own listener, which closes the others with it. */
+    private final boolean opensSiblings;
     /** In transparent mode on IPv4 loopback, the same port on IPv6 loopback, where IPv6 redirects land. */
     private final @Nullable Channel ipv6Loopback;
 
     private ProxyServer(Settings settings) throws IOException {
-        this(settings, new AtomicLong());
+        this(settings, new AtomicLong(), new java.util.concurrent.ConcurrentHashMap<>(), new ProxyStats(), true);
     }
 
-    private ProxyServer(Settings settings, AtomicLong connectionIds) throws IOException {
+    /** A listener opened by {@link #listenerFor} shares the numbering, the listeners and the counters. */
+    private ProxyServer(
+            Settings settings,
+            AtomicLong connectionIds,
+            java.util.Map<InetSocketAddress, ProxyServer> siblings,
+            ProxyStats stats,
+            boolean opensSiblings)
+            throws IOException {
         this.connectionIds = connectionIds;
+        this.siblings = siblings;
+        this.stats = stats;
+        this.opensSiblings = opensSiblings;
         this.settings = settings;
         this.transport = Transport.best();
         if (settings.transparent() && transport != Transport.EPOLL) {
@@ -185,7 +196,7 @@ public final class ProxyServer implements AutoCloseable {
                     settings.codecs(),
                     settings.protocolFaults());
             try {
-                return new ProxyServer(s, connectionIds);
+                return new ProxyServer(s, connectionIds, siblings, stats, false);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -221,8 +232,10 @@ public final class ProxyServer implements AutoCloseable {
     /** Stops accepting, closes every proxied connection and releases the threads. */
     @Override
     public void close() {
-        for (var sibling : siblings.values()) {
-            sibling.close();
+        if (opensSiblings) {
+            for (var sibling : siblings.values()) {
+                sibling.close();
+            }
         }
         serverChannel.close().syncUninterruptibly();
         if (ipv6Loopback != null) {

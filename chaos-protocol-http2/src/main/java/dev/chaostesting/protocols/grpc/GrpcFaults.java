@@ -1,14 +1,24 @@
 package dev.chaostesting.protocols.grpc;
 
+import dev.chaostesting.fault.Fault;
+import dev.chaostesting.fault.Faults;
 import dev.chaostesting.protocols.http2.internal.Frames;
+import dev.chaostesting.protocols.http2.internal.InlineFault;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Encodes the HTTP/2 frames of protocol faults for gRPC streams, for a fault engine that writes them in place of (or
- * among) a server's frames.
+ * Protocol faults for gRPC and plain HTTP/2 streams ({@link #status}, {@link #httpStatus}, {@link #resetStream}, for
+ * {@code Interceptor.inject}), and the HTTP/2 frames they answer with.
+ *
+ * <p>The faults are protocol faults {@code http2}: the interceptor runs connections in line, and a request stream that
+ * matches never reaches the server; the client gets the answer on that stream, other streams of the connection are
+ * unaffected. The interceptor must run in line ({@code Interceptor.protocolFaults()}) for connections opened before
+ * the fault. See {@code docs/protocols/http2.md}.
  *
  * <p>HPACK state belongs to the connection: every header block a server sends may add to the dynamic table that the
  * client's decoder mirrors. A block injected by a third party must not change that table, or every later block of
@@ -22,6 +32,72 @@ public final class GrpcFaults {
     private static final int MAX_FRAME = Frames.DEFAULT_MAX_FRAME_SIZE;
 
     private GrpcFaults() {}
+
+    /**
+     * gRPC calls of the methods matching {@code rpc} (a glob on {@code service/method}, e.g. {@code
+     * helloworld.Greeter/*} or {@code helloworld.Greeter/SayHello}) fail with this status and message, without reaching
+     * the server.
+     *
+     * @param status a gRPC status name, e.g. {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED}, {@code
+     *     RESOURCE_EXHAUSTED}
+     */
+    public static Fault status(String rpc, String status, String message) {
+        var spec = new LinkedHashMap<String, Object>();
+        spec.put("match", Map.of("rpc", rpc));
+        spec.put("grpcStatus", status.toUpperCase(Locale.ROOT));
+        spec.put("message", message);
+        return checked(spec).named("grpc_" + status.toUpperCase(Locale.ROOT));
+    }
+
+    /** Shorthand: {@link #status} {@code UNAVAILABLE}. */
+    public static Fault unavailable(String rpc, String message) {
+        return status(rpc, "UNAVAILABLE", message);
+    }
+
+    /**
+     * Plain HTTP/2 requests with this {@code :method} (null: any) and a {@code :path} matching this glob (null: any)
+     * get a response with this {@code :status} and no body, without reaching the server.
+     */
+    public static Fault httpStatus(
+            @org.jspecify.annotations.Nullable String method,
+            @org.jspecify.annotations.Nullable String path,
+            int status) {
+        var spec = new LinkedHashMap<String, Object>();
+        spec.put("match", match(method, path));
+        spec.put("status", status);
+        return checked(spec).named("http2_" + status);
+    }
+
+    /**
+     * Requests with this {@code :method} (null: any) and a {@code :path} matching this glob (null: any; for gRPC the
+     * path is {@code /service/method}) are answered with RST_STREAM with this error code (e.g. {@code REFUSED_STREAM},
+     * {@code CANCEL}), without reaching the server.
+     */
+    public static Fault resetStream(
+            @org.jspecify.annotations.Nullable String method,
+            @org.jspecify.annotations.Nullable String path,
+            String errorCode) {
+        var spec = new LinkedHashMap<String, Object>();
+        spec.put("match", match(method, path));
+        spec.put("rstStream", errorCode.toUpperCase(Locale.ROOT));
+        return checked(spec).named("http2_" + errorCode.toUpperCase(Locale.ROOT));
+    }
+
+    private static Map<String, Object> match(String method, String path) {
+        var match = new LinkedHashMap<String, Object>();
+        if (method != null) {
+            match.put("method", method);
+        }
+        if (path != null) {
+            match.put("path", path);
+        }
+        return match;
+    }
+
+    private static Fault checked(Map<String, Object> spec) {
+        InlineFault.parse(spec);
+        return Faults.protocol("http2", spec);
+    }
 
     /**
      * A complete gRPC error response for a stream whose response has not started: one HEADERS frame ("trailers-only")

@@ -3,13 +3,19 @@ package dev.chaostesting.protocols.http2;
 import dev.chaostesting.model.HttpRequest;
 import dev.chaostesting.protocols.grpc.GrpcSchemas;
 import dev.chaostesting.protocols.http2.internal.Http2Decoder;
+import dev.chaostesting.protocols.http2.internal.Http2Inline;
+import dev.chaostesting.protocols.http2.internal.InlineFault;
 import dev.chaostesting.spi.DecoderContext;
 import dev.chaostesting.spi.Detection;
+import dev.chaostesting.spi.InlineCodec;
+import dev.chaostesting.spi.InlineContext;
+import dev.chaostesting.spi.InlineHandler;
 import dev.chaostesting.spi.ProtocolCodec;
 import dev.chaostesting.spi.Side;
 import dev.chaostesting.spi.StreamDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -18,8 +24,12 @@ import java.util.Set;
  * knowledge"), or continued after an HTTP/1.1 {@code Upgrade: h2c} through {@link #newUpgradedDecoder}. One
  * interaction per stream, {@code http2} with HTTP messages, or {@code grpc} with decoded messages when the request's
  * content-type is {@code application/grpc*}. h2 over TLS cannot be recognised: it is recorded as raw TLS.
+ *
+ * <p>In line ({@link InlineCodec}), request streams matching a protocol fault {@code http2} are answered without
+ * reaching the server: a gRPC status, an HTTP status or RST_STREAM; see {@link
+ * dev.chaostesting.protocols.grpc.GrpcFaults} and {@code docs/protocols/http2.md}.
  */
-public final class Http2Codec implements ProtocolCodec {
+public final class Http2Codec implements ProtocolCodec, InlineCodec {
 
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -118,5 +128,21 @@ public final class Http2Codec implements ProtocolCodec {
                 requestEndedAtMicros,
                 requestBytes,
                 upgradeRequest.headers().first("HTTP2-Settings").orElse(""));
+    }
+
+    @Override
+    public InlineHandler newInlineHandler(InlineContext context) {
+        return new Http2Inline(context);
+    }
+
+    /**
+     * An HTTP/2 fault: {@code "match": {"rpc": "helloworld.Greeter/*", "method": "GET", "path": "/api/*"}} (every
+     * part optional; {@code rpc} only matches gRPC streams), and exactly one answer: {@code "grpcStatus":
+     * "UNAVAILABLE"} (or 1..16) with an optional {@code "message"}, {@code "status": 503}, or {@code "rstStream":
+     * "REFUSED_STREAM"} (or 0..13).
+     */
+    @Override
+    public void checkFault(Map<String, Object> spec) {
+        InlineFault.parse(spec);
     }
 }

@@ -92,6 +92,10 @@ final class EchoService implements AutoCloseable {
 
     private final Server server;
 
+    /** Calls the server started, by full method name ({@code test.Echo/Unary}). */
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> calls =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     EchoService() throws IOException {
         var service = ServerServiceDefinition.builder("test.Echo")
                 .addMethod(UNARY, ServerCalls.asyncUnaryCall((req, out) -> {
@@ -158,10 +162,45 @@ final class EchoService implements AutoCloseable {
                                 }))
                 .build();
         server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .addService(io.grpc.ServerInterceptors.intercept(service, new TrailerHeaders()))
+                .addService(io.grpc.ServerInterceptors.intercept(service, new TrailerHeaders(), new Counting()))
                 .maxInboundMessageSize(16 << 20)
+                .addTransportFilter(new io.grpc.ServerTransportFilter() {
+                    @Override
+                    public io.grpc.Attributes transportReady(io.grpc.Attributes attributes) {
+                        transports.incrementAndGet();
+                        return attributes;
+                    }
+                })
                 .build()
                 .start();
+    }
+
+    /** How many calls of this method ({@code Unary}, {@code Bidi}...) the server started. */
+    /** Trace ids ({@code x-trace-id}) of the calls the server started. */
+    final java.util.Set<String> traces = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Connections (transports) the server accepted. */
+    final java.util.concurrent.atomic.AtomicInteger transports = new java.util.concurrent.atomic.AtomicInteger();
+
+    int calls(String method) {
+        var n = calls.get("test.Echo/" + method);
+        return n == null ? 0 : n.get();
+    }
+
+    private final class Counting implements io.grpc.ServerInterceptor {
+        @Override
+        public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(
+                io.grpc.ServerCall<Q, R> call, Metadata headers, io.grpc.ServerCallHandler<Q, R> next) {
+            calls.computeIfAbsent(
+                            call.getMethodDescriptor().getFullMethodName(),
+                            k -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet();
+            var trace = headers.get(TRACE);
+            if (trace != null) {
+                traces.add(trace);
+            }
+            return next.startCall(call, headers);
+        }
     }
 
     int port() {

@@ -30,6 +30,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,9 @@ final class NettyH2 implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
+
+    /** {@code <method> <path>} of every request stream the server saw, in order. */
+    final List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     NettyH2() throws InterruptedException {
         this(false);
@@ -58,7 +62,7 @@ final class NettyH2 implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         if (!upgrade) {
                             ch.pipeline()
-                                    .addLast(Http2FrameCodecBuilder.forServer().build(), new Answer());
+                                    .addLast(Http2FrameCodecBuilder.forServer().build(), new Answer(seen));
                             return;
                         }
                         var http1 = new io.netty.handler.codec.http.HttpServerCodec();
@@ -70,7 +74,7 @@ final class NettyH2 implements AutoCloseable {
                                                 protocol -> new io.netty.handler.codec.http2.Http2ServerUpgradeCodec(
                                                         Http2FrameCodecBuilder.forServer()
                                                                 .build(),
-                                                        new Answer())));
+                                                        new Answer(seen))));
                     }
                 })
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
@@ -157,8 +161,17 @@ final class NettyH2 implements AutoCloseable {
         }
 
         @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof io.netty.handler.codec.http2.Http2ResetFrame r) {
+                result.complete("RST " + r.errorCode());
+            }
+        }
+
+        @Override
         protected void channelRead0(ChannelHandlerContext ctx, Http2StreamFrame frame) {
-            if (frame instanceof Http2HeadersFrame h) {
+            if (frame instanceof io.netty.handler.codec.http2.Http2ResetFrame r) {
+                result.complete("RST " + r.errorCode());
+            } else if (frame instanceof Http2HeadersFrame h) {
                 if (h.headers().status() != null) {
                     status = h.headers().status().toString();
                 }
@@ -177,10 +190,16 @@ final class NettyH2 implements AutoCloseable {
 
     private static final class Answer extends io.netty.channel.ChannelDuplexHandler {
         private final Map<Http2FrameStream, String[]> requests = new HashMap<>();
+        private final List<String> seen;
+
+        Answer(List<String> seen) {
+            this.seen = seen;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof Http2HeadersFrame h) {
+                seen.add(h.headers().method() + " " + h.headers().path());
                 requests.put(h.stream(), new String[] {
                     h.headers().method().toString(), h.headers().path().toString(), "0"
                 });

@@ -1,7 +1,13 @@
 package dev.chaostesting.protocols.kafka;
 
+import dev.chaostesting.fault.Fault;
+import dev.chaostesting.fault.Faults;
 import dev.chaostesting.protocols.kafka.internal.Frames;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.Uuid;
@@ -9,16 +15,21 @@ import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Error responses a broker could have sent, for protocol faults: given a request (its header and the parsed request),
  * a response frame answering it with chosen error codes, serialised with the right response header version and the
  * request's correlation id. Frames are returned without the 4-byte length prefix.
+ *
+ * <p>And the protocol faults that use them in line ({@link #requestError}, {@link #produceError}, {@link #fetchError}):
+ * matching requests are answered with such a response in place of the broker, which never sees them.
  */
 public final class KafkaFaults {
 
@@ -33,6 +44,40 @@ public final class KafkaFaults {
     }
 
     private KafkaFaults() {}
+
+    /**
+     * A protocol fault: requests with one of {@code apiKeys} (and, for PRODUCE and FETCH, naming a topic matching
+     * {@code topicGlob}, {@code *} any characters, {@code ?} one; null for any) are answered with {@code error} in
+     * place of the broker: every partition of a Produce, the matching partitions of a Fetch (the others return no
+     * records), elsewhere wherever the response carries an error code. Named {@code kafka_<error>}. Needs the
+     * interceptor in line ({@code Interceptor.protocolFaults()}).
+     *
+     * @throws IllegalArgumentException for a topic glob with API keys other than PRODUCE and FETCH, or NONE
+     */
+    public static Fault requestError(List<ApiKeys> apiKeys, @Nullable String topicGlob, Errors error) {
+        var names = new ArrayList<String>();
+        for (var key : apiKeys) {
+            names.add(key.name());
+        }
+        var match = new LinkedHashMap<String, Object>();
+        match.put("apiKeys", List.copyOf(names));
+        if (topicGlob != null) {
+            match.put("topic", topicGlob);
+        }
+        Map<String, Object> spec = Map.of("match", match, "error", error.name());
+        dev.chaostesting.protocols.kafka.internal.KafkaFaultSpec.check(spec);
+        return Faults.protocol("kafka", spec).named("kafka_" + error.name());
+    }
+
+    /** Produce requests for matching topics answered with {@code error} on every partition (e.g. NOT_LEADER_OR_FOLLOWER). */
+    public static Fault produceError(String topicGlob, Errors error) {
+        return requestError(List.of(ApiKeys.PRODUCE), topicGlob, error);
+    }
+
+    /** Fetch requests naming matching topics answered with {@code error} on those topics' partitions. */
+    public static Fault fetchError(String topicGlob, Errors error) {
+        return requestError(List.of(ApiKeys.FETCH), topicGlob, error);
+    }
 
     /**
      * The request answered with {@code error} everywhere an error code goes (every partition, group, transaction...),
