@@ -1,8 +1,15 @@
 package dev.chaostesting.protocols.redis;
 
+import dev.chaostesting.fault.Fault;
+import dev.chaostesting.fault.Faults;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Error replies a fault can answer a Redis command with, as wire bytes. Each factory gives the text the Redis server
@@ -12,8 +19,91 @@ import java.util.Objects;
  * <pre>{@code
  * byte[] reply = RedisFaults.loading().encode(RedisFaults.Protocol.RESP2); // -LOADING Redis is loading ...\r\n
  * }</pre>
+ *
+ * <p>As protocol faults carried out in line ({@code Interceptor.protocolFaults()}), matching commands get such a reply
+ * in place of the server, which never sees them:
+ *
+ * <pre>{@code
+ * proxy.inject(RedisFaults.replyError(RedisFaults.Match.key("session:*").commands("GET"), RedisFaults.readOnly()));
+ * proxy.inject(RedisFaults.closeOn(RedisFaults.Match.any(), true)); // the cache goes away
+ * }</pre>
  */
 public final class RedisFaults {
+
+    /**
+     * Which commands a protocol fault acts on: command names (any case; none: every command but the connection's and
+     * transactions' own, AUTH, HELLO, SELECT, CLIENT, RESET, QUIT, MULTI, EXEC, DISCARD, WATCH, UNWATCH) and a key glob
+     * ({@code *}, {@code ?}, {@code [a-z]}, as {@code KEYS} takes; null: any key, or none).
+     *
+     * @param commands command names, e.g. {@code GET}; empty: any
+     * @param key a glob one of the command's keys must match, e.g. {@code session:*}; null: no condition
+     */
+    public record Match(List<String> commands, @Nullable String key) {
+        public Match {
+            commands = List.copyOf(commands);
+            if (key != null && key.isEmpty()) {
+                throw new IllegalArgumentException("key: '' (expected: a glob such as 'session:*', or null)");
+            }
+        }
+
+        /** Every command (but the connection's and transactions' own). */
+        public static Match any() {
+            return new Match(List.of(), null);
+        }
+
+        /** These commands, whatever their keys. */
+        public static Match commands(String... names) {
+            return new Match(List.of(names), null);
+        }
+
+        /** Commands with a key matching this glob. */
+        public static Match key(String glob) {
+            return new Match(List.of(), glob);
+        }
+
+        /** The same key condition, for these commands only. */
+        public Match andCommands(String... names) {
+            return new Match(List.of(names), key);
+        }
+
+        Map<String, Object> spec() {
+            var match = new LinkedHashMap<String, Object>();
+            if (!commands.isEmpty()) {
+                match.put("command", commands);
+            }
+            if (key != null) {
+                match.put("key", key);
+            }
+            return match;
+        }
+    }
+
+    /**
+     * A protocol fault for {@code Interceptor.inject}: matching commands are answered with this error reply instead of
+     * reaching the server (spec {@code {"match": ..., "error": {"prefix", "message"}}}). Named {@code redis_<prefix>}.
+     * Connections opened before it need the interceptor in line ({@code Interceptor.protocolFaults()}).
+     */
+    public static Fault replyError(Match match, ErrorReply error) {
+        return Faults.protocol(
+                        "redis",
+                        Map.of(
+                                "match",
+                                match.spec(),
+                                "error",
+                                Map.of("prefix", error.prefix(), "message", error.message())))
+                .named("redis_" + error.prefix().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * A protocol fault that ends the connection when a matching command comes (once the server has answered the
+     * commands before it), the command never reaching the server: a reset ({@code RST}) or a plain close. Named
+     * {@code redis_reset} or {@code redis_close}.
+     */
+    public static Fault closeOn(Match match, boolean reset) {
+        var how = reset ? "reset" : "close";
+        return Faults.protocol("redis", Map.of("match", match.spec(), "close", how))
+                .named("redis_" + how);
+    }
 
     /** The protocol version a connection speaks (RESP3 after {@code HELLO 3}). */
     public enum Protocol {
@@ -94,6 +184,16 @@ public final class RedisFaults {
     public static ErrorReply busy() {
         return new ErrorReply(
                 "BUSY", "Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+    }
+
+    /** {@code -NOSCRIPT}: {@code EVALSHA} of a script the server does not have (after a restart or failover). */
+    public static ErrorReply noScript() {
+        return new ErrorReply("NOSCRIPT", "No matching script. Please use EVAL.");
+    }
+
+    /** {@code -WRONGTYPE}: a command against a key holding another type of value. */
+    public static ErrorReply wrongType() {
+        return new ErrorReply("WRONGTYPE", "Operation against a key holding the wrong kind of value");
     }
 
     /** {@code -NOAUTH}: a command sent before authenticating. */
