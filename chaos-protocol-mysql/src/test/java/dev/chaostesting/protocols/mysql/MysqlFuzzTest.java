@@ -3,18 +3,13 @@ package dev.chaostesting.protocols.mysql;
 import static dev.chaostesting.protocols.mysql.Wire.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chaostesting.spi.DecoderContext;
-import dev.chaostesting.spi.Detection;
-import dev.chaostesting.spi.ProtocolCodec;
 import dev.chaostesting.spi.Side;
-import dev.chaostesting.spi.StreamDecoder;
-import java.nio.ByteBuffer;
+import dev.chaostesting.testing.CheckedCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -146,7 +141,7 @@ class MysqlFuzzTest {
             var failures = new ArrayList<Throwable>();
             var feed = random.nextInt(8) == 0 ? Script.Feed.BYTES : Script.Feed.RANDOM;
             int maxBody = random.nextBoolean() ? 1 << 20 : 1 + random.nextInt(16);
-            var interactions = script.run(feed, maxBody, run, new Checked(failures));
+            var interactions = script.run(feed, maxBody, run, new CheckedCodec(new MysqlCodec(), failures));
 
             var where = "run " + run + ": " + summary(interactions) + describe(script);
             assertThat(failures).as(where).isEmpty();
@@ -275,56 +270,5 @@ class MysqlFuzzTest {
             case 1 -> script.endClient().endServer();
             default -> script.close();
         };
-    }
-
-    /** The MySQL codec, with every exception its decoder or detection throws noted before the observer swallows it. */
-    private record Checked(List<Throwable> failures) implements ProtocolCodec {
-        private static final MysqlCodec MYSQL = new MysqlCodec();
-
-        @Override
-        public String name() {
-            return MYSQL.name();
-        }
-
-        @Override
-        public Set<Integer> portHints() {
-            return MYSQL.portHints();
-        }
-
-        @Override
-        public Detection detect(Side side, ByteBuffer firstBytes) {
-            try {
-                return MYSQL.detect(side, firstBytes);
-            } catch (RuntimeException | Error e) {
-                failures.add(e);
-                throw e;
-            }
-        }
-
-        @Override
-        public StreamDecoder newDecoder(DecoderContext context) {
-            var decoder = MYSQL.newDecoder(context);
-            return new StreamDecoder() {
-                @Override
-                public void onData(Side side, ByteBuffer data, long atMicros) {
-                    try {
-                        decoder.onData(side, data, atMicros);
-                    } catch (RuntimeException | Error e) {
-                        failures.add(e);
-                        throw e;
-                    }
-                }
-
-                @Override
-                public void onEnd(Side side, boolean reset, long atMicros) {
-                    try {
-                        decoder.onEnd(side, reset, atMicros);
-                    } catch (RuntimeException | Error e) {
-                        failures.add(e);
-                        throw e;
-                    }
-                }
-            };
-        }
     }
 }

@@ -2,18 +2,13 @@ package dev.chaostesting.protocols.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.chaostesting.spi.DecoderContext;
-import dev.chaostesting.spi.Detection;
-import dev.chaostesting.spi.ProtocolCodec;
 import dev.chaostesting.spi.Side;
-import dev.chaostesting.spi.StreamDecoder;
-import java.nio.ByteBuffer;
+import dev.chaostesting.testing.CheckedCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -112,7 +107,7 @@ class PostgresFuzzTest {
             var failures = new ArrayList<Throwable>();
             var feed = random.nextInt(8) == 0 ? Script.Feed.BYTES : Script.Feed.RANDOM;
             int maxBody = random.nextBoolean() ? 1 << 20 : random.nextInt(16);
-            var interactions = script.run(feed, maxBody, run, new Checked(failures));
+            var interactions = script.run(feed, maxBody, run, new CheckedCodec(new PostgresCodec(), failures));
 
             var where = "run " + run;
             if (Script.countedBytes(interactions, Side.SERVER) != script.bytes(Side.SERVER).length
@@ -247,61 +242,5 @@ class PostgresFuzzTest {
             at += part.length;
         }
         return all;
-    }
-
-    /** The PostgreSQL codec, with every exception its decoder throws noted before the observer swallows it. */
-    private record Checked(List<Throwable> failures) implements ProtocolCodec {
-        private static final PostgresCodec CODEC = new PostgresCodec();
-
-        @Override
-        public String name() {
-            return CODEC.name();
-        }
-
-        @Override
-        public Set<Integer> portHints() {
-            return CODEC.portHints();
-        }
-
-        @Override
-        public Detection detect(Side side, ByteBuffer firstBytes) {
-            try {
-                return CODEC.detect(side, firstBytes);
-            } catch (RuntimeException | Error e) {
-                failures.add(e);
-                throw e;
-            }
-        }
-
-        @Override
-        public StreamDecoder newDecoder(DecoderContext context) {
-            var decoder = CODEC.newDecoder(context);
-            return new StreamDecoder() {
-                @Override
-                public void onData(Side side, ByteBuffer data, long atMicros) {
-                    try {
-                        decoder.onData(side, data, atMicros);
-                    } catch (RuntimeException | Error e) {
-                        failures.add(e);
-                        throw e;
-                    }
-                }
-
-                @Override
-                public void onEnd(Side side, boolean reset, long atMicros) {
-                    try {
-                        decoder.onEnd(side, reset, atMicros);
-                    } catch (RuntimeException | Error e) {
-                        failures.add(e);
-                        throw e;
-                    }
-                }
-
-                @Override
-                public boolean onGap(Side side, long missingBytes, long atMicros) {
-                    return decoder.onGap(side, missingBytes, atMicros);
-                }
-            };
-        }
     }
 }
