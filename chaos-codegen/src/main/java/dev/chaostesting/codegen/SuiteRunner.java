@@ -41,6 +41,16 @@ public final class SuiteRunner {
 
     private SuiteRunner() {}
 
+    /** Which tests of a generated project to run. */
+    public enum Selection {
+        /** Every test. */
+        ALL,
+        /** Every test but the chaos tests. */
+        FUNCTIONAL,
+        /** Only the chaos tests (they drive the control API). */
+        CHAOS
+    }
+
     /** The tool a language's suite runs with, or null when it is on the PATH; else why it is not. */
     public static @Nullable String missingToolchain(String language) {
         return switch (language) {
@@ -60,6 +70,16 @@ public final class SuiteRunner {
      */
     public static Outcome run(String language, Path project, Map<String, String> env, Path work, Duration timeout)
             throws IOException, InterruptedException {
+        return run(language, project, env, work, timeout, Selection.ALL);
+    }
+
+    /**
+     * Runs some of the tests in {@code project}: the chaos tests are selected with each ecosystem's own means (a
+     * pytest marker, a JUnit tag, a test file, a test name, a test target), as the generated README shows.
+     */
+    public static Outcome run(
+            String language, Path project, Map<String, String> env, Path work, Duration timeout, Selection selection)
+            throws IOException, InterruptedException {
         var missing = missingToolchain(language);
         if (missing != null) {
             return new Outcome(language, missing, -1, "", Duration.ZERO, List.of());
@@ -69,21 +89,44 @@ public final class SuiteRunner {
         switch (language) {
             case "java" -> {
                 var mvnw = findMvnw();
-                command = List.of(mvnw != null ? mvnw.toString() : "mvn", "-B", "-q", "test");
+                command = new ArrayList<>(List.of(mvnw != null ? mvnw.toString() : "mvn", "-B", "-q", "test"));
+                switch (selection) {
+                    case CHAOS -> command.add("-Dgroups=chaos");
+                    case FUNCTIONAL -> command.add("-DexcludedGroups=chaos");
+                    default -> {}
+                }
             }
             case "python" -> {
                 var venv = python(work, timeout);
-                command =
-                        List.of(venv.resolve("bin/python").toString(), "-m", "pytest", "-q", "-p", "no:cacheprovider");
+                command = new ArrayList<>(
+                        List.of(venv.resolve("bin/python").toString(), "-m", "pytest", "-q", "-p", "no:cacheprovider"));
+                switch (selection) {
+                    case CHAOS -> command.addAll(List.of("-m", "chaos"));
+                    case FUNCTIONAL -> command.addAll(List.of("-m", "not chaos"));
+                    default -> {}
+                }
             }
-            case "javascript" -> command = List.of("npm", "test");
+            case "javascript" ->
+                command = switch (selection) {
+                    case CHAOS -> List.of("npm", "run", "test:chaos");
+                    case FUNCTIONAL -> List.of("npm", "run", "test:functional");
+                    default -> List.of("npm", "test");
+                };
             case "go" -> {
-                environment.put("GOFLAGS", "-count=1");
-                command = List.of("go", "test", "./...");
+                environment.merge("GOFLAGS", "-count=1", (given, count) -> given + " " + count);
+                command = switch (selection) {
+                    case CHAOS -> List.of("go", "test", "-run", "Chaos", "./...");
+                    case FUNCTIONAL -> List.of("go", "test", "-skip", "Chaos", "./...");
+                    default -> List.of("go", "test", "./...");
+                };
             }
             case "rust" -> {
                 environment.put("CARGO_TARGET_DIR", work.resolve("cargo-target").toString());
-                command = List.of("cargo", "test", "-q");
+                command = switch (selection) {
+                    case CHAOS -> List.of("cargo", "test", "-q", "--test", "chaos");
+                    case FUNCTIONAL -> List.of("cargo", "test", "-q", "--test", "api");
+                    default -> List.of("cargo", "test", "-q");
+                };
             }
             default -> throw new IllegalArgumentException("language: " + language);
         }

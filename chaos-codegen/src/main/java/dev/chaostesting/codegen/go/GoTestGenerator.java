@@ -8,6 +8,7 @@ import dev.chaostesting.codegen.internal.Literals;
 import dev.chaostesting.codegen.internal.ProjectWriter;
 import dev.chaostesting.codegen.internal.Readme;
 import dev.chaostesting.codegen.plan.Assertion;
+import dev.chaostesting.codegen.plan.ChaosCase;
 import dev.chaostesting.codegen.plan.Step;
 import dev.chaostesting.codegen.plan.TestPlan;
 import dev.chaostesting.codegen.plan.Value;
@@ -81,14 +82,106 @@ public final class GoTestGenerator implements TestGenerator {
             w.line("}");
             out.write(suite.name() + "_test.go", w.toString());
         }
+        if (!plan.chaos().isEmpty()) {
+            out.write(
+                    "chaos_support_test.go", ProjectWriter.resource(getClass(), "chaos_support_test.go.txt", Map.of()));
+            out.write("chaos_test.go", chaos(plan, x));
+        }
         out.write(
                 "README.md",
                 Readme.render(
                         plan,
                         "Go tests (testing, net/http, encoding/json; no dependencies)",
                         "go test ./...",
-                        "export"));
+                        "export",
+                        "go test -run Chaos ./...",
+                        "go test -skip Chaos ./..."));
         return out.written();
+    }
+
+    private static String chaos(TestPlan plan, Go x) {
+        var w = new CodeWriter("\t");
+        w.line("package apitests");
+        w.line();
+        w.line("import (");
+        w.line("\t\"testing\"");
+        w.line("\t\"time\"");
+        w.line(")");
+        var suites = new java.util.LinkedHashMap<String, List<ChaosCase>>();
+        for (var c : plan.chaos()) {
+            suites.computeIfAbsent(c.suite(), k -> new java.util.ArrayList<>()).add(c);
+        }
+        for (var entry : suites.entrySet()) {
+            w.line();
+            w.line("// TestChaos" + pascal(entry.getKey()) + " injects faults into the dependencies of "
+                    + Literals.comment(entry.getKey()) + " through the control API (go test -run Chaos ./...).");
+            w.line("func TestChaos" + pascal(entry.getKey()) + "(t *testing.T) {");
+            w.indent();
+            var first = true;
+            for (var test : entry.getValue()) {
+                if (!first) {
+                    w.line();
+                }
+                first = false;
+                w.line("// " + Literals.comment(test.description()));
+                w.line("t.Run(" + x.string(test.name()) + ", func(t *testing.T) {");
+                w.indent();
+                var dep = test.dependency();
+                w.line("dependency := intercept(t, " + x.string(dep.label()) + ", " + x.string(dep.envVar()) + ", "
+                        + x.string(dep.target()) + ")");
+                w.line("defer dependency.Close()");
+                w.line("dependency.Run(func() bool {");
+                w.indent();
+                var strings = new HashSet<String>();
+                for (var u : test.uniques()) {
+                    strings.add(u.var());
+                    w.line(x.var(u.var()) + " := unique(" + x.string(u.recorded()) + ")");
+                }
+                x.stringVars(strings);
+                if (test.setup().stream().anyMatch(GoTestGenerator::usesToken) || usesToken(test.call())) {
+                    w.line("auth := token(t)");
+                }
+                int i = 0;
+                for (var step : test.setup()) {
+                    var reply = "reply" + (++i);
+                    w.call(
+                            reply + " := " + (step.rawBody() != null ? "send" : "call"),
+                            callArgs(x, step, "t"),
+                            "",
+                            110);
+                    w.line("if !dependency.Setup(" + reply + ") {");
+                    w.indent().line("return false").dedent();
+                    w.line("}");
+                    expectations(w, x, step, reply);
+                }
+                var fault = test.fault();
+                w.line("dependency.Inject(" + x.string(fault.specJson()) + ")");
+                var within = fault.withinMillis() + " * time.Millisecond";
+                var call = test.call();
+                var args = new java.util.ArrayList<>(callArgs(x, call, "t"));
+                args.add(1, within);
+                if (call.rawBody() != null) {
+                    args.set(args.size() - 1, "[]byte(" + x.string(call.rawBody()) + ")");
+                }
+                w.call("outcome := timedCall", args, "", 110);
+                var endpoint = x.string(call.endpoint());
+                if (fault.expectError()) {
+                    w.line("dependency.ExpectError(" + endpoint + ", " + x.string(fault.phrase()) + ", " + within
+                            + ", outcome)");
+                } else {
+                    w.line("dependency.ExpectAnswer(" + endpoint + ", " + x.string(fault.phrase()) + ", "
+                            + call.status() + ", " + within + ", outcome)");
+                }
+                w.line("return true");
+                w.dedent();
+                w.line("})");
+                w.dedent();
+                w.line("})");
+            }
+            w.dedent();
+            w.line("}");
+        }
+        return w.toString();
     }
 
     static String pascal(String snake) {
@@ -144,6 +237,11 @@ public final class GoTestGenerator implements TestGenerator {
     }
 
     private static void step(CodeWriter w, Go x, Step step, String reply) {
+        w.call(reply + " := " + (step.rawBody() != null ? "send" : "call"), callArgs(x, step, "t"), "", 110);
+        expectations(w, x, step, reply);
+    }
+
+    private static List<String> callArgs(Go x, Step step, String testVar) {
         var headers = new StringBuilder();
         if (step.headers().isEmpty()) {
             headers.append("nil");
@@ -159,8 +257,8 @@ public final class GoTestGenerator implements TestGenerator {
             }
             headers.append("}");
         }
-        var args = List.of(
-                "t",
+        return List.of(
+                testVar,
                 x.string(step.endpoint()),
                 x.string(step.method()),
                 x.text(step.path()),
@@ -168,7 +266,9 @@ public final class GoTestGenerator implements TestGenerator {
                 step.rawBody() != null
                         ? "[]byte(" + x.string(step.rawBody()) + ")"
                         : step.body() == null ? "nil" : x.body(step.body()));
-        w.call(reply + " := " + (step.rawBody() != null ? "send" : "call"), args, "", 110);
+    }
+
+    private static void expectations(CodeWriter w, Go x, Step step, String reply) {
         var chain = reply + ".expect(" + step.status() + ", "
                 + x.string(step.mediaType() == null ? "" : step.mediaType()) + ")";
         w.line(chain + (step.assertions().isEmpty() ? "" : "."));

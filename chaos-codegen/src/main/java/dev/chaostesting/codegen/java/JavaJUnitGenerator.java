@@ -92,10 +92,22 @@ public final class JavaJUnitGenerator implements TestGenerator {
             }
             out.write(dir + pascal(suite.name()) + "Test.java", javaFile(type.build()));
         }
+        if (!plan.chaos().isEmpty()) {
+            out.write(
+                    dir + "Chaos.java",
+                    ProjectWriter.resource(getClass(), "Chaos.java.txt", Map.of("PACKAGE", PACKAGE)));
+            out.write(dir + "ChaosTest.java", javaFile(chaos(plan)));
+        }
         out.write("pom.xml", pom(options));
         out.write(
                 "README.md",
-                Readme.render(plan, "Java tests (JUnit 5, java.net.http, AssertJ, Jackson)", "mvn test", "export"));
+                Readme.render(
+                        plan,
+                        "Java tests (JUnit 5, java.net.http, AssertJ, Jackson)",
+                        "mvn test",
+                        "export",
+                        "mvn test -Dgroups=chaos",
+                        "mvn test -DexcludedGroups=chaos"));
         return out.written();
     }
 
@@ -105,6 +117,92 @@ public final class JavaJUnitGenerator implements TestGenerator {
                 .skipJavaLangImports(true)
                 .build()
                 .toString();
+    }
+
+    private static final ClassName CHAOS = ClassName.get(PACKAGE, "Chaos");
+
+    private static TypeSpec chaos(TestPlan plan) {
+        var type = TypeSpec.classBuilder("ChaosTest")
+                .addJavadoc(
+                        "Chaos tests: faults injected into a dependency through the control API ($L; $L leaves"
+                                + " them out).",
+                        "mvn test -Dgroups=chaos",
+                        "-DexcludedGroups=chaos")
+                .addModifiers(Modifier.FINAL)
+                .addAnnotation(
+                        com.palantir.javapoet.AnnotationSpec.builder(ClassName.get("org.junit.jupiter.api", "Tag"))
+                                .addMember("value", "$S", "chaos")
+                                .build())
+                .addAnnotation(com.palantir.javapoet.AnnotationSpec.builder(
+                                ClassName.get("org.junit.jupiter.api", "TestMethodOrder"))
+                        .addMember(
+                                "value",
+                                "$T.class",
+                                ClassName.get("org.junit.jupiter.api", "MethodOrderer", "OrderAnnotation"))
+                        .build());
+        int order = 0;
+        for (var test : plan.chaos()) {
+            var method = MethodSpec.methodBuilder(TestPlanner.camel(test.name()))
+                    .addAnnotation(TEST)
+                    .addAnnotation(com.palantir.javapoet.AnnotationSpec.builder(
+                                    ClassName.get("org.junit.jupiter.api", "Order"))
+                            .addMember("value", "$L", ++order)
+                            .build())
+                    .addAnnotation(com.palantir.javapoet.AnnotationSpec.builder(DISPLAY_NAME)
+                            .addMember("value", "$L", Literals.java(test.name()))
+                            .build())
+                    .addJavadoc("$L", Literals.comment(test.description()))
+                    .addException(Exception.class);
+            var dep = test.dependency();
+            method.beginControlFlow(
+                    "try (var dependency = $T.intercept($L, $L, $L))",
+                    CHAOS,
+                    lit(dep.label()),
+                    lit(dep.envVar()),
+                    lit(dep.target()));
+            method.addCode("dependency.run(() -> {\n$>");
+            var strings = new HashSet<String>();
+            for (var u : test.uniques()) {
+                strings.add(u.var());
+                method.addStatement("var $N = $T.unique($L)", u.var(), API, lit(u.recorded()));
+            }
+            var x = new Expr(strings);
+            if (test.setup().stream().anyMatch(JavaJUnitGenerator::usesToken) || usesToken(test.call())) {
+                method.addStatement("var token = $T.token()", SESSION);
+            }
+            int i = 0;
+            for (var step : test.setup()) {
+                step(method, x, step, "reply" + (++i), true);
+            }
+            var fault = test.fault();
+            method.addStatement("dependency.inject($L)", lit(fault.specJson()));
+            var within = String.format(java.util.Locale.ROOT, "%.1f", fault.withinMillis() / 1000.0);
+            method.addStatement(
+                    "var outcome = $T.timed($L, timeout ->$W$L)",
+                    CHAOS,
+                    within,
+                    callBlock(x, test.call(), CodeBlock.of("timeout")));
+            if (fault.expectError()) {
+                method.addStatement(
+                        "$T.expectError(dependency, $L, $L, $L, outcome)",
+                        CHAOS,
+                        lit(test.call().endpoint()),
+                        lit(fault.phrase()),
+                        within);
+            } else {
+                method.addStatement(
+                        "$T.expectAnswer(dependency, $L, $L, $L, $L, outcome)",
+                        CHAOS,
+                        lit(test.call().endpoint()),
+                        lit(fault.phrase()),
+                        test.call().status(),
+                        within);
+            }
+            method.addCode("$<});\n");
+            method.endControlFlow();
+            type.addMethod(method.build());
+        }
+        return type.build();
     }
 
     static boolean usesToken(Step step) {
@@ -137,33 +235,42 @@ public final class JavaJUnitGenerator implements TestGenerator {
     }
 
     private static void step(MethodSpec.Builder m, Expr x, Step step, String reply) {
+        step(m, x, step, reply, false);
+    }
+
+    private static void step(MethodSpec.Builder m, Expr x, Step step, String reply, boolean setup) {
+        if (setup) {
+            m.addStatement("var $N = dependency.setup($L)", reply, callBlock(x, step, null));
+        } else {
+            m.addStatement("var $N = $L", reply, callBlock(x, step, null));
+        }
+        expectations(m, x, step, reply);
+    }
+
+    /** {@code Api.call(...)} or {@code Api.send(...)}, with a timeout when not null. */
+    private static CodeBlock callBlock(Expr x, Step step, @org.jspecify.annotations.Nullable CodeBlock timeout) {
         var headers = new ArrayList<CodeBlock>();
         for (var h : step.headers()) {
             headers.add(lit(h.name()));
             headers.add(x.text(h.value()));
         }
         var headerBlock = CodeBlock.of("$T.headers($L)", API, CodeBlock.join(headers, ", "));
-        if (step.rawBody() != null) {
-            m.addStatement(
-                    "var $N = $T.send($L, $L, $L,$W$L,$W$L)",
-                    reply,
-                    API,
-                    lit(step.endpoint()),
-                    lit(step.method()),
-                    x.text(step.path()),
-                    headerBlock,
-                    lit(step.rawBody()));
-        } else {
-            m.addStatement(
-                    "var $N = $T.call($L, $L, $L,$W$L,$W$L)",
-                    reply,
-                    API,
-                    lit(step.endpoint()),
-                    lit(step.method()),
-                    x.text(step.path()),
-                    headerBlock,
-                    step.body() == null ? CodeBlock.of("null") : x.body(step.body()));
-        }
+        var body = step.rawBody() != null
+                ? lit(step.rawBody())
+                : step.body() == null ? CodeBlock.of("null") : x.body(step.body());
+        return CodeBlock.of(
+                "$T.$L($L, $L, $L,$W$L,$W$L$L)",
+                API,
+                step.rawBody() != null ? "send" : "call",
+                lit(step.endpoint()),
+                lit(step.method()),
+                x.text(step.path()),
+                headerBlock,
+                body,
+                timeout == null ? CodeBlock.of("") : CodeBlock.of(", $L", timeout));
+    }
+
+    private static void expectations(MethodSpec.Builder m, Expr x, Step step, String reply) {
         var chain = CodeBlock.builder()
                 .add(
                         "$N.expect($L, $L)",

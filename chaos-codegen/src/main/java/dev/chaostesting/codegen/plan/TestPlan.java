@@ -13,9 +13,15 @@ import org.jspecify.annotations.Nullable;
  * @param login how to obtain a token, when the service issued tokens
  * @param secrets environment variables the tests read (passwords, API keys), never their values
  * @param suites the test suites, one per resource
+ * @param chaos the chaos tests: endpoints with a dependency, called while a fault hits it (may be empty)
  */
 public record TestPlan(
-        String title, String defaultBaseUrl, @Nullable Login login, List<Secret> secrets, List<Suite> suites) {
+        String title,
+        String defaultBaseUrl,
+        @Nullable Login login,
+        List<Secret> secrets,
+        List<Suite> suites,
+        List<ChaosCase> chaos) {
     /** The environment variable that overrides {@link #defaultBaseUrl}. */
     public static final String BASE_URL_ENV = "CHAOS_BASE_URL";
 
@@ -24,6 +30,27 @@ public record TestPlan(
         Objects.requireNonNull(defaultBaseUrl, "defaultBaseUrl");
         secrets = List.copyOf(secrets);
         suites = List.copyOf(suites);
+        chaos = List.copyOf(chaos);
+    }
+
+    /** A plan without chaos tests. */
+    public TestPlan(
+            String title, String defaultBaseUrl, @Nullable Login login, List<Secret> secrets, List<Suite> suites) {
+        this(title, defaultBaseUrl, login, secrets, suites, List.of());
+    }
+
+    /** The environment variable holding the control API's base URL ({@code http://127.0.0.1:7070} when unset). */
+    public static final String CONTROL_URL_ENV = "CHAOS_CONTROL_URL";
+
+    /** The control API's address when {@link #CONTROL_URL_ENV} is not set. */
+    public static final String DEFAULT_CONTROL_URL = "http://127.0.0.1:7070";
+
+    /** The environment variable holding the control API's token, when it has one. */
+    public static final String CONTROL_TOKEN_ENV = "CHAOS_TOKEN";
+
+    /** The chaos tests of one suite, in plan order. */
+    public List<ChaosCase> chaosOf(String suite) {
+        return chaos.stream().filter(c -> c.suite().equals(suite)).toList();
     }
 
     /** Number of test cases over all suites. */

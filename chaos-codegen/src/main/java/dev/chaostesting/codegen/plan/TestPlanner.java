@@ -237,7 +237,139 @@ public final class TestPlanner {
                 list.add(new Suite(s.name, s.resource, s.tests));
             }
         }
-        return new TestPlan(title, defaultBaseUrl, login, List.copyOf(secrets.values()), list);
+        var chaos = planChaos(suites);
+        return new TestPlan(title, defaultBaseUrl, login, List.copyOf(secrets.values()), list, chaos);
+    }
+
+    // ---------------------------------------------------------------- chaos
+
+    /** Time within which an endpoint must answer an error when its dependency fails. */
+    static final long ERROR_WITHIN_MILLIS = 2000;
+    /** The latency injected into a dependency for the "still answers" test. */
+    static final long SLOW_MILLIS = 1000;
+    /** Time within which an endpoint must still answer as recorded when its dependency is slow. */
+    static final long SLOW_WITHIN_MILLIS = 5000;
+
+    /**
+     * Two chaos tests per endpoint and dependency (calls attributed with certainty): the dependency {@link
+     * #SLOW_MILLIS} slow (the recorded status within {@link #SLOW_WITHIN_MILLIS}), then the dependency resetting
+     * connections (an error status within {@link #ERROR_WITHIN_MILLIS}). In that order: a connection the service
+     * pooled through the slow test's interceptor is closed with it, and a service that does not notice before reusing
+     * it fails its next dependency call, which the reset test expects anyway; the reset leaves nothing pooled.
+     */
+    private List<ChaosCase> planChaos(Map<String, SuiteBuilder> suites) {
+        var dependencies = new LinkedHashMap<String, ChaosCase.ChaosDependency>();
+        var envVars = new HashSet<String>();
+        var cases = new ArrayList<ChaosCase>();
+        var names = new HashSet<String>();
+        for (var e : model.endpoints()) {
+            var ok = successExample(e);
+            if (ok == null || (tokenFlow != null && e.key().equals(tokenFlow.producer()))) {
+                continue;
+            }
+            var targets = new LinkedHashMap<String, dev.chaostesting.learn.Dependency>();
+            for (var d : e.dependencies()) {
+                if (d.count() > 0 && port(d.target()) > 0) {
+                    targets.putIfAbsent(d.target(), d);
+                }
+            }
+            for (var d : targets.values()) {
+                var dep = dependencies.computeIfAbsent(d.target(), t -> dependency(d, envVars));
+                var noun = identifier(dep.label().replaceFirst("^the ", ""));
+                var faults = List.of(
+                        new ChaosCase.ChaosFault(
+                                (SLOW_MILLIS / 1000) + " s slow",
+                                "{\"type\":\"latency\",\"delay\":\"" + SLOW_MILLIS + "ms\"}",
+                                false,
+                                SLOW_WITHIN_MILLIS),
+                        new ChaosCase.ChaosFault(
+                                "resetting connections", "{\"type\":\"reset\"}", true, ERROR_WITHIN_MILLIS));
+                for (var fault : faults) {
+                    var suite = suiteFor(e.path(), suites);
+                    var suffix = fault.expectError() ? "_resetting_connections" : "_" + (SLOW_MILLIS / 1000) + "s_slow";
+                    var base = "chaos_" + verbNoun(e) + "_with_" + noun + suffix;
+                    var name = base;
+                    for (int i = 2; !names.add(name); i++) {
+                        name = base + "_" + i;
+                    }
+                    var ctx = new Ctx(name);
+                    var call = request(ctx, e, ok.example(), ok.status(), true, true);
+                    var description = fault.expectError()
+                            ? "With " + dep.label() + " " + fault.phrase() + ", " + e.key()
+                                    + " answers an error status (5xx) within " + fault.withinMillis() / 1000 + " s."
+                            : "With " + dep.label() + " " + fault.phrase() + ", " + e.key() + " still answers "
+                                    + ok.status() + " within " + fault.withinMillis() / 1000 + " s.";
+                    var bare = new Step(
+                            call.endpoint(),
+                            call.method(),
+                            call.path(),
+                            call.headers(),
+                            call.body(),
+                            call.rawBody(),
+                            call.status(),
+                            null,
+                            List.of(),
+                            List.of());
+                    var steps = new ArrayList<>(ctx.steps);
+                    steps.add(bare);
+                    var pruned = pruneCaptures(steps);
+                    cases.add(new ChaosCase(
+                            suite.name,
+                            name,
+                            description,
+                            dep,
+                            fault,
+                            ctx.uniques,
+                            pruned.subList(0, pruned.size() - 1),
+                            pruned.get(pruned.size() - 1)));
+                }
+            }
+        }
+        return cases;
+    }
+
+    private static ChaosCase.ChaosDependency dependency(dev.chaostesting.learn.Dependency d, Set<String> envVars) {
+        String word;
+        String label;
+        if (d.protocol().equals("http")
+                || d.protocol().equals("http2")
+                || d.protocol().equals("grpc")) {
+            var op = d.operation();
+            var space = op.indexOf(' ');
+            var words = words(space < 0 ? op : op.substring(space + 1));
+            word = words.isEmpty() ? d.protocol() : words.get(0);
+            label = words.isEmpty() ? "the " + d.protocol() + " service" : "the " + singular(word) + " service";
+            word = words.isEmpty() ? d.protocol() : singular(word);
+        } else {
+            word = d.protocol();
+            label = "the " + d.protocol() + " server";
+        }
+        var env = "CHAOS_DEPENDENCY_" + identifier(word).toUpperCase(Locale.ROOT);
+        var unique = env;
+        for (int i = 2; !envVars.add(unique); i++) {
+            unique = env + "_" + i;
+        }
+        return new ChaosCase.ChaosDependency(printable(label), unique, d.target());
+    }
+
+    private static String printable(String s) {
+        var b = new StringBuilder();
+        s.codePoints().forEach(c -> b.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+        return b.toString();
+    }
+
+    /** The port of a {@code host:port} target, or -1. */
+    static int port(String target) {
+        var colon = target.lastIndexOf(':');
+        if (colon < 0) {
+            return -1;
+        }
+        try {
+            int p = Integer.parseInt(target.substring(colon + 1));
+            return p > 0 && p < 65536 ? p : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     // ---------------------------------------------------------------- model indexes

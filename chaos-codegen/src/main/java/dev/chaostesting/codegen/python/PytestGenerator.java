@@ -8,6 +8,7 @@ import dev.chaostesting.codegen.internal.Literals;
 import dev.chaostesting.codegen.internal.ProjectWriter;
 import dev.chaostesting.codegen.internal.Readme;
 import dev.chaostesting.codegen.plan.Assertion;
+import dev.chaostesting.codegen.plan.ChaosCase;
 import dev.chaostesting.codegen.plan.Step;
 import dev.chaostesting.codegen.plan.TestPlan;
 import dev.chaostesting.codegen.plan.TestPlanner;
@@ -64,16 +65,96 @@ public final class PytestGenerator implements TestGenerator {
             }
             out.write("test_" + suite.name() + ".py", w.toString());
         }
+        for (var suite : plan.suites()) {
+            var cases = plan.chaosOf(suite.name());
+            if (!cases.isEmpty()) {
+                out.write("test_chaos_" + suite.name() + ".py", chaos(suite, cases, x));
+            }
+        }
+        var orphans = plan.chaos().stream()
+                .filter(c -> plan.suites().stream().noneMatch(s -> s.name().equals(c.suite())))
+                .toList();
+        if (!orphans.isEmpty()) {
+            out.write("test_chaos_other.py", chaos(new TestPlan.Suite("other", "/", List.of()), orphans, x));
+        }
+        if (!plan.chaos().isEmpty()) {
+            out.write("chaos.py", ProjectWriter.resource(getClass(), "chaos.py", Map.of()));
+        }
         out.write("requirements.txt", "pytest>=8,<10\nrequests>=2.31,<3\n");
-        out.write("pytest.ini", "[pytest]\naddopts = -ra\n");
+        out.write(
+                "pytest.ini",
+                "[pytest]\naddopts = -ra\nmarkers =\n    chaos: faults injected into a dependency"
+                        + " through the control API (deselect with -m \"not chaos\")\n");
         out.write(
                 "README.md",
                 Readme.render(
                         plan,
                         "Python tests (pytest + requests)",
                         "python3 -m venv .venv && . .venv/bin/activate\npip install -r requirements.txt\npytest",
-                        "export"));
+                        "export",
+                        "pytest -m chaos",
+                        "pytest -m \"not chaos\""));
         return out.written();
+    }
+
+    private static String chaos(TestPlan.Suite suite, List<ChaosCase> cases, Py x) {
+        var w = new CodeWriter("    ");
+        w.line(Literals.python("Chaos tests of " + suite.resource()
+                + ": faults injected into a dependency through the control API (pytest -m chaos; -m \"not chaos\""
+                + " leaves them out)."));
+        w.line();
+        w.line("import pytest");
+        w.line();
+        w.line("from chaos import Dependency, expect_answer, expect_error, timed_call");
+        w.line("from support import env, text, unique  # noqa: F401");
+        w.line();
+        w.line("pytestmark = pytest.mark.chaos");
+        for (var test : cases) {
+            w.line();
+            w.line();
+            var usesToken = test.setup().stream().anyMatch(PytestGenerator::usesToken) || usesToken(test.call());
+            var params = "api" + (usesToken ? ", token" : "");
+            w.line("def test_" + test.name() + "(" + params + "):");
+            w.indent();
+            w.line(Literals.python(test.description()));
+            var dep = test.dependency();
+            w.line("with Dependency(" + x.string(dep.label()) + ", " + x.string(dep.envVar()) + ", "
+                    + x.string(dep.target()) + ") as dependency:");
+            w.indent()
+                    .line("dependency.run(lambda: _" + test.name() + "(" + params + ", dependency))")
+                    .dedent();
+            w.dedent();
+            w.line();
+            w.line();
+            w.line("def _" + test.name() + "(" + params + ", dependency):");
+            w.indent();
+            var strings = new HashSet<String>();
+            for (var u : test.uniques()) {
+                strings.add(u.var());
+                w.line(x.var(u.var()) + " = unique(" + x.string(u.recorded()) + ")");
+            }
+            x.stringVars(strings);
+            for (var step : test.setup()) {
+                w.call("reply = dependency.setup(api.call", callArgs(x, step), ")", 100);
+                expectations(w, x, step);
+            }
+            var fault = test.fault();
+            w.line("dependency.inject(" + x.string(fault.specJson()) + ")");
+            var within = String.format(java.util.Locale.ROOT, "%.1f", fault.withinMillis() / 1000.0);
+            var args = callArgs(x, test.call());
+            args.add("timeout=timeout");
+            w.call("outcome = timed_call(" + within + ", lambda timeout: api.call", args, ")", 100);
+            var endpoint = x.string(test.call().endpoint());
+            if (fault.expectError()) {
+                w.line("expect_error(dependency, " + endpoint + ", " + x.string(fault.phrase()) + ", " + within
+                        + ", outcome)");
+            } else {
+                w.line("expect_answer(dependency, " + endpoint + ", " + x.string(fault.phrase()) + ", "
+                        + test.call().status() + ", " + within + ", outcome)");
+            }
+            w.dedent();
+        }
+        return w.toString();
     }
 
     static boolean usesToken(Step step) {
@@ -108,6 +189,11 @@ public final class PytestGenerator implements TestGenerator {
     }
 
     private static void step(CodeWriter w, Py x, Step step) {
+        w.call("reply = api.call", callArgs(x, step), "", 100);
+        expectations(w, x, step);
+    }
+
+    private static java.util.ArrayList<String> callArgs(Py x, Step step) {
         var args = new java.util.ArrayList<String>();
         args.add(x.string(step.endpoint()));
         args.add(x.string(step.method()));
@@ -129,7 +215,10 @@ public final class PytestGenerator implements TestGenerator {
         } else if (step.rawBody() != null) {
             args.add("data=" + x.string(step.rawBody()));
         }
-        w.call("reply = api.call", args, "", 100);
+        return args;
+    }
+
+    private static void expectations(CodeWriter w, Py x, Step step) {
         w.line("reply.expect(" + step.status() + (step.mediaType() == null ? "" : ", " + x.string(step.mediaType()))
                 + ")");
         for (var a : step.assertions()) {

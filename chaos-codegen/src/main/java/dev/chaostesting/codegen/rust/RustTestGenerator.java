@@ -110,8 +110,121 @@ public final class RustTestGenerator implements TestGenerator {
             out.write("tests/api/" + module(suite.name()) + ".rs", w + text);
         }
         out.write("tests/api/main.rs", main.toString());
-        out.write("README.md", Readme.render(plan, "Rust tests (tokio, reqwest, serde_json)", "cargo test", "export"));
+        if (!plan.chaos().isEmpty()) {
+            out.write("tests/chaos/chaos.rs", ProjectWriter.resource(getClass(), "chaos.rs.txt", Map.of()));
+            out.write("tests/chaos/main.rs", chaos(plan, x));
+        }
+        out.write(
+                "README.md",
+                Readme.render(
+                        plan,
+                        "Rust tests (tokio, reqwest, serde_json)",
+                        "cargo test",
+                        "export",
+                        "cargo test --test chaos",
+                        "cargo test --test api"));
         return out.written();
+    }
+
+    private static String chaos(TestPlan plan, Rs x) {
+        var body = new CodeWriter("    ");
+        boolean usesToken = false;
+        for (var test : plan.chaos()) {
+            body.line();
+            body.line("/// " + Literals.comment(test.description()));
+            body.line("async fn " + test.name() + "() {");
+            body.indent();
+            var dep = test.dependency();
+            body.line("let Some(dependency) = Dependency::intercept(" + x.string(dep.label()) + ", "
+                    + x.string(dep.envVar()) + ", " + x.string(dep.target()) + ").await else {");
+            body.indent().line("return;").dedent();
+            body.line("};");
+            body.line("// A step that builds state and answers 5xx starts the test over once, with new values: the");
+            body.line("// service may reuse a connection to its dependency that an earlier interceptor closed.");
+            body.line("for attempt in 0..2 {");
+            body.indent();
+            var strings = new HashSet<String>();
+            for (var u : test.uniques()) {
+                strings.add(u.var());
+                body.line("let " + x.var(u.var()) + " = unique(" + x.string(u.recorded()) + ");");
+            }
+            x.stringVars(strings);
+            if (test.setup().stream().anyMatch(RustTestGenerator::usesToken) || usesToken(test.call())) {
+                usesToken = true;
+                body.line("let auth = token().await;");
+            }
+            int i = 0;
+            for (var step : test.setup()) {
+                step(body, x, step, "reply" + (++i), true);
+            }
+            var fault = test.fault();
+            body.line("dependency.inject(" + x.string(fault.specJson()) + ").await;");
+            var within = "Duration::from_millis(" + fault.withinMillis() + ")";
+            var call = test.call();
+            var args = new java.util.ArrayList<>(callArgs(x, call));
+            args.add(within + " + Duration::from_secs(1)");
+            body.call(
+                    "let outcome = timed(" + (call.rawBody() != null ? "try_send" : "try_call"), args, ").await;", 100);
+            var endpoint = x.string(call.endpoint());
+            if (fault.expectError()) {
+                body.line("dependency.expect_error(" + endpoint + ", " + x.string(fault.phrase()) + ", " + within
+                        + ", outcome).await;");
+            } else {
+                body.line("dependency.expect_answer(" + endpoint + ", " + x.string(fault.phrase()) + ", "
+                        + call.status() + ", " + within + ", outcome).await;");
+            }
+            body.line("break;");
+            body.dedent();
+            body.line("}");
+            body.dedent();
+            body.line("}");
+        }
+        body.line();
+        body.line(
+                "/// Runs the chaos tests one after the other, in order: they share the dependency's port. Each runs in");
+        body.line(
+                "/// its own task, so one failing (its message names the endpoint and the fault) does not stop the others.");
+        body.line("#[tokio::test(flavor = \"multi_thread\")]");
+        body.line("async fn chaos() {");
+        body.indent();
+        body.line("let mut failed: Vec<&str> = Vec::new();");
+        for (var test : plan.chaos()) {
+            body.line("if tokio::spawn(" + test.name() + "()).await.is_err() {");
+            body.indent().line("failed.push(" + x.string(test.name()) + ");").dedent();
+            body.line("}");
+        }
+        body.line(
+                "assert!(failed.is_empty(), \"chaos tests failed (their messages are above): {}\", failed.join(\", \"));");
+        body.dedent();
+        body.line("}");
+        var w = new CodeWriter("    ");
+        w.line("//! Chaos tests: faults injected into a dependency through the control API (cargo test --test chaos;");
+        w.line("//! cargo test --test api leaves them out).");
+        w.line("#![recursion_limit = \"512\"]");
+        w.line();
+        w.line("#[allow(dead_code)]");
+        w.line("#[path = \"../api/support.rs\"]");
+        w.line("mod support;");
+        if (usesToken) {
+            w.line("#[allow(dead_code)]");
+            w.line("#[path = \"../api/session.rs\"]");
+            w.line("mod session;");
+        }
+        w.line("mod chaos;");
+        w.line();
+        w.line("use std::time::Duration;");
+        w.line();
+        var text = body.toString();
+        if (text.contains("json!(")) {
+            w.line("use serde_json::json;");
+            w.line();
+        }
+        w.line("use crate::chaos::{timed, Dependency};");
+        if (usesToken) {
+            w.line("use crate::session::token;");
+        }
+        w.line("use crate::support::*;");
+        return w + text;
     }
 
     private static String module(String name) {
@@ -169,6 +282,20 @@ public final class RustTestGenerator implements TestGenerator {
     }
 
     private static void step(CodeWriter w, Rs x, Step step, String reply) {
+        step(w, x, step, reply, false);
+    }
+
+    private static void step(CodeWriter w, Rs x, Step step, String reply, boolean setup) {
+        w.call("let " + reply + " = " + (step.rawBody() != null ? "send" : "call"), callArgs(x, step), ".await;", 100);
+        if (setup) {
+            w.line("if " + reply + ".status() >= 500 && attempt == 0 {");
+            w.indent().line("continue;").dedent();
+            w.line("}");
+        }
+        expectations(w, x, step, reply);
+    }
+
+    private static List<String> callArgs(Rs x, Step step) {
         var headers = new StringBuilder("vec![");
         var first = true;
         for (var h : step.headers()) {
@@ -190,7 +317,10 @@ public final class RustTestGenerator implements TestGenerator {
                 step.rawBody() != null
                         ? "Some(" + x.string(step.rawBody()) + ".to_string())"
                         : step.body() == null ? "None" : "Some(json!(" + x.body(step.body()) + "))");
-        w.call("let " + reply + " = " + (step.rawBody() != null ? "send" : "call"), args, ".await;", 100);
+        return args;
+    }
+
+    private static void expectations(CodeWriter w, Rs x, Step step, String reply) {
         w.line(reply + ".expect(" + step.status() + ", "
                 + (step.mediaType() == null ? "None" : "Some(" + x.string(step.mediaType()) + ")") + ")"
                 + (step.assertions().isEmpty() ? ";" : ""));

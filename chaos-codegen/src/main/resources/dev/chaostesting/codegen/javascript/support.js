@@ -50,8 +50,8 @@ function typeOf(value) {
 const where = (path) => '$' + path.map((p) => '.' + p).join('');
 
 /** Sends one request; the reply's checks name the endpoint in their messages. */
-export async function call(endpoint, method, path, { headers = {}, json, data } = {}) {
-  const init = { method, headers, redirect: 'manual', signal: AbortSignal.timeout(30000) };
+export async function call(endpoint, method, path, { headers = {}, json, data, timeout = 30 } = {}) {
+  const init = { method, headers, redirect: 'manual', signal: AbortSignal.timeout(timeout * 1000) };
   if (json !== undefined) {
     init.body = JSON.stringify(json);
   } else if (data !== undefined) {

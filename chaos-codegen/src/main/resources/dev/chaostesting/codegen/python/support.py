@@ -75,8 +75,8 @@ class Api:
         self.base_url = base_url
         self.session = requests.Session()
 
-    def call(self, endpoint, method, path, headers=None, json_body=_MISSING, data=None):
-        kwargs = {"headers": headers or {}, "timeout": 30, "allow_redirects": False}
+    def call(self, endpoint, method, path, headers=None, json_body=_MISSING, data=None, timeout=30):
+        kwargs = {"headers": headers or {}, "timeout": timeout, "allow_redirects": False}
         if json_body is not _MISSING:
             kwargs["data"] = json.dumps(json_body).encode("utf-8")
         elif data is not None:

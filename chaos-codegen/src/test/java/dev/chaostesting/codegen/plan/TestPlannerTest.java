@@ -60,6 +60,12 @@ class TestPlannerTest {
     }
 
     @Test
+    void a_service_without_dependencies_gets_no_chaos_tests() {
+        assertThat(model.endpoints()).allMatch(e -> e.dependencies().isEmpty());
+        assertThat(plan.chaos()).isEmpty();
+    }
+
+    @Test
     void suites_are_resources_and_tests_are_named_after_endpoint_and_scenario() {
         assertThat(plan.suites()).extracting(TestPlan.Suite::name).containsExactly("auth", "books", "health");
         assertThat(names())
