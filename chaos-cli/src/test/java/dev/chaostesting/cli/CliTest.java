@@ -182,7 +182,7 @@ class CliTest {
         assertThat(run.resolve("chaos-report/report.html")).isNotEmptyFile();
         assertThat(run.resolve("tests-javascript/package.json")).isNotEmptyFile();
         if (dev.chaostesting.codegen.SuiteRunner.missingToolchain("javascript") == null) {
-            assertThat(r.out()).containsPattern("javascript +\\d+ tests in .*: passed");
+            assertThat(r.out()).containsPattern("javascript +\\d+ tests \\(\\+\\d+ chaos tests\\) in .*: passed");
         }
     }
 
