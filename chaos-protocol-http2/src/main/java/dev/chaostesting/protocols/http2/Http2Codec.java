@@ -13,6 +13,7 @@ import dev.chaostesting.spi.InlineHandler;
 import dev.chaostesting.spi.ProtocolCodec;
 import dev.chaostesting.spi.Side;
 import dev.chaostesting.spi.StreamDecoder;
+import dev.chaostesting.spi.UpgradeCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -29,7 +30,7 @@ import java.util.Set;
  * reaching the server: a gRPC status, an HTTP status or RST_STREAM; see {@link
  * dev.chaostesting.protocols.grpc.GrpcFaults} and {@code docs/protocols/http2.md}.
  */
-public final class Http2Codec implements ProtocolCodec, InlineCodec {
+public final class Http2Codec implements ProtocolCodec, InlineCodec, UpgradeCodec {
 
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -114,6 +115,22 @@ public final class Http2Codec implements ProtocolCodec, InlineCodec {
      * @param requestBytes its size on the wire
      * @throws IllegalArgumentException when {@code HTTP2-Settings} is not a valid settings payload
      */
+    @Override
+    public String upgradeProtocol() {
+        return "h2c";
+    }
+
+    /** The HTTP/1.1 codec's hand-over after {@code Upgrade: h2c}: see {@link #newUpgradedDecoder}. */
+    @Override
+    public StreamDecoder afterUpgrade(
+            DecoderContext context,
+            HttpRequest upgradeRequest,
+            long requestStartedAtMicros,
+            long requestEndedAtMicros,
+            long requestBytes) {
+        return newUpgradedDecoder(context, upgradeRequest, requestStartedAtMicros, requestEndedAtMicros, requestBytes);
+    }
+
     public StreamDecoder newUpgradedDecoder(
             DecoderContext context,
             HttpRequest upgradeRequest,

@@ -122,6 +122,77 @@ class Http2UpgradeRealTest {
         assertThat(second.httpResponse().body().text()).isEqualTo("GET /second 0");
     }
 
+    /**
+     * The same upgrade through the real interceptor with every codec on the class path: the HTTP/1.1 codec records the
+     * 101 and hands the connection to this codec, which records both streams as HTTP/2.
+     */
+    @Test
+    void through_the_interceptor_the_http1_codec_hands_an_h2c_upgrade_over() throws Exception {
+        var f = new Frames();
+        try (var h2 = new NettyH2(true);
+                var proxy =
+                        dev.chaostesting.Interceptor.onPort(h2.port()).record().start();
+                var s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+            s.setSoTimeout(20_000);
+            var out = s.getOutputStream();
+            out.write(REQUEST.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 101");
+            out.write(Frames.concat(
+                    Frames.PREFACE,
+                    Frames.settings(),
+                    Frames.frame(
+                            1,
+                            0x05,
+                            3,
+                            f.block(
+                                    Side.CLIENT,
+                                    ":method",
+                                    "GET",
+                                    ":scheme",
+                                    "http",
+                                    ":path",
+                                    "/second",
+                                    ":authority",
+                                    "localhost"))));
+            out.flush();
+            var in = s.getInputStream();
+            int ended = 0;
+            while (ended < 2) {
+                var header = in.readNBytes(9);
+                int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
+                in.readNBytes(length);
+                int type = header[3];
+                if (type == 4 && (header[4] & 1) == 0) {
+                    out.write(Frames.settingsAck());
+                    out.flush();
+                }
+                if ((header[4] & 1) != 0 && (type == 0 || type == 1)) {
+                    ended++;
+                }
+            }
+            s.shutdownOutput();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (proxy.recording().interactions().stream()
+                                    .filter(i -> i.protocol().equals("http2"))
+                                    .count()
+                            < 2
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            var recorded = proxy.recording().interactions();
+            assertThat(recorded)
+                    .filteredOn(i -> i.protocol().equals("http"))
+                    .singleElement()
+                    .satisfies(i -> assertThat(i.httpResponse().status()).isEqualTo(101));
+            assertThat(recorded)
+                    .filteredOn(i -> i.protocol().equals("http2"))
+                    .extracting(i ->
+                            i.httpRequest().target() + " " + i.httpResponse().status())
+                    .containsExactlyInAnyOrder("/upgraded 200", "/second 200");
+        }
+    }
+
     private static String readHead(InputStream in) throws IOException {
         var head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {

@@ -37,6 +37,20 @@ final class Exchange {
         return requestHead;
     }
 
+    /** The request once it is done, else null. */
+    @Nullable
+    HttpRequest request() {
+        return request;
+    }
+
+    long startedAt() {
+        return startedAt;
+    }
+
+    long requestBytes() {
+        return requestBytes;
+    }
+
     /** Whether the answer may turn the connection into something else, so the client's next bytes must wait for it. */
     boolean mayUpgrade() {
         return requestHead.upgrade() != null || requestHead.isConnect();

@@ -3,6 +3,7 @@ package dev.chaostesting.protocols.http;
 import dev.chaostesting.spi.DecoderContext;
 import dev.chaostesting.spi.Side;
 import dev.chaostesting.spi.StreamDecoder;
+import dev.chaostesting.spi.UpgradeCodec;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
@@ -18,8 +19,30 @@ final class Http1Decoder implements StreamDecoder {
 
     private enum Mode {
         HTTP,
+        /** After an upgrade to a protocol another codec continues ({@link UpgradeCodec}): calls go to it. */
+        UPGRADED,
         DONE
     }
+
+    /** The codecs that continue an upgraded connection, by their Upgrade token (lower case). */
+    private static final Map<String, UpgradeCodec> UPGRADES = upgrades();
+
+    private static Map<String, UpgradeCodec> upgrades() {
+        var map = new java.util.HashMap<String, UpgradeCodec>();
+        try {
+            for (var codec : java.util.ServiceLoader.load(
+                    dev.chaostesting.spi.ProtocolCodec.class, Http1Decoder.class.getClassLoader())) {
+                if (codec instanceof UpgradeCodec u) {
+                    map.putIfAbsent(u.upgradeProtocol().toLowerCase(java.util.Locale.ROOT), u);
+                }
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            // a broken codec jar: upgrades are then recorded as raw tunnels, as before
+        }
+        return Map.copyOf(map);
+    }
+
+    private @Nullable StreamDecoder upgraded;
 
     private static final String CLOSED = "connection closed before the response";
     private static final String RESET = "connection reset before the response";
@@ -57,6 +80,7 @@ final class Http1Decoder implements StreamDecoder {
     public void onData(Side side, ByteBuffer data, long atMicros) {
         switch (mode) {
             case DONE -> {}
+            case UPGRADED -> upgraded.onData(side, data, atMicros);
             case HTTP -> {
                 try {
                     if (side == Side.CLIENT) {
@@ -73,6 +97,10 @@ final class Http1Decoder implements StreamDecoder {
 
     @Override
     public void onEnd(Side side, boolean reset, long atMicros) {
+        if (mode == Mode.UPGRADED) {
+            upgraded.onEnd(side, reset, atMicros);
+            return;
+        }
         if (mode == Mode.DONE) {
             return;
         }
@@ -112,6 +140,9 @@ final class Http1Decoder implements StreamDecoder {
      */
     @Override
     public boolean onGap(Side side, long missingBytes, long atMicros) {
+        if (mode == Mode.UPGRADED) {
+            return upgraded.onGap(side, missingBytes, atMicros);
+        }
         if (mode != Mode.HTTP) {
             return false;
         }
@@ -258,7 +289,38 @@ final class Http1Decoder implements StreamDecoder {
         exchange.upgrade(protocol);
         server.beginBody(Framing.NONE);
         finishResponse(exchange, null);
+        var next = connected ? null : UPGRADES.get(protocol.toLowerCase(java.util.Locale.ROOT));
+        if (next != null && exchange.request() != null) {
+            switchToUpgraded(next, exchange, data, atMicros);
+            return;
+        }
         switchToTunnel(protocol, data, atMicros);
+    }
+
+    /** From here on another codec decodes the connection (e.g. HTTP/2 after {@code Upgrade: h2c}). */
+    private void switchToUpgraded(UpgradeCodec codec, Exchange exchange, ByteBuffer data, long atMicros) {
+        StreamDecoder decoder;
+        try {
+            decoder = codec.afterUpgrade(
+                    context, exchange.request(), exchange.startedAt(), client.lastByteAt(), exchange.requestBytes());
+        } catch (RuntimeException e) {
+            switchToTunnel(exchange.requestHead().upgrade(), data, atMicros);
+            return;
+        }
+        mode = Mode.UPGRADED;
+        upgraded = decoder;
+        long heldAt = held.firstAt();
+        var early = held.drain();
+        if (early.hasRemaining()) {
+            decoder.onData(Side.CLIENT, early, heldAt);
+        }
+        if (clientEnded) {
+            decoder.onEnd(Side.CLIENT, false, clientEndedAt);
+        }
+        if (data.hasRemaining()) {
+            decoder.onData(Side.SERVER, data, atMicros);
+        }
+        data.position(data.limit());
     }
 
     /** From here on both directions carry another protocol, recorded as raw turns; this decoder is done. */
