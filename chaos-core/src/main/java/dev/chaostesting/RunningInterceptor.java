@@ -256,7 +256,13 @@ public final class RunningInterceptor implements AutoCloseable {
             return;
         }
         closed = true;
-        // Rules first: once the proxy stops listening, redirected clients would be refused instead of going through.
+        // Connections first, while the redirect rules still exist: the kernel translates the closing packets back to
+        // the
+        // address each client connected to only while a NAT chain is hooked. A client connecting in between is
+        // refused (the proxy no longer listens) rather than left on a connection that can never end.
+        if (rules != null || process != null) {
+            proxy.closeConnections();
+        }
         if (rules != null) {
             rules.close();
         }

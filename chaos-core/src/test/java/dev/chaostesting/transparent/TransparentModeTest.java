@@ -192,6 +192,30 @@ class TransparentModeTest {
         }
     }
 
+    /** A client still connected when the interceptor closes sees its connection end, not hang on a dead one. */
+    @Test
+    void closing_the_interceptor_ends_the_connections_it_redirected() throws Exception {
+        var peers = new ConcurrentLinkedQueue<Integer>();
+        try (var server = echoServer(peers)) {
+            var interceptor = Interceptor.onPort(server.port()).transparent().start();
+            try (var socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
+                assertThat(socket.getInputStream().read()).isEqualTo('x');
+                interceptor.close();
+                int next;
+                try {
+                    next = socket.getInputStream().read();
+                } catch (java.net.SocketException e) {
+                    next = -1; // a reset ends it too
+                }
+                assertThat(next).isEqualTo(-1);
+            } finally {
+                interceptor.close();
+            }
+        }
+    }
+
     @Test
     void a_client_of_the_original_port_is_intercepted_and_recorded() throws Exception {
         var peers = new ConcurrentLinkedQueue<Integer>();

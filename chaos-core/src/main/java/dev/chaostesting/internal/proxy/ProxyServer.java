@@ -229,12 +229,15 @@ public final class ProxyServer implements AutoCloseable {
         return transport;
     }
 
-    /** Stops accepting, closes every proxied connection and releases the threads. */
-    @Override
-    public void close() {
+    /**
+     * Stops accepting and closes every proxied connection, keeping the threads: in transparent mode this must happen
+     * while the redirect rules still exist, since the kernel translates the closing packets back to the address the
+     * client connected to only while a NAT chain is hooked (without it, the client never learns its connection ended).
+     */
+    public void closeConnections() {
         if (opensSiblings) {
             for (var sibling : siblings.values()) {
-                sibling.close();
+                sibling.closeConnections();
             }
         }
         serverChannel.close().syncUninterruptibly();
@@ -242,6 +245,17 @@ public final class ProxyServer implements AutoCloseable {
             ipv6Loopback.close().syncUninterruptibly();
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /** Stops accepting, closes every proxied connection and releases the threads. */
+    @Override
+    public void close() {
+        closeConnections();
+        if (opensSiblings) {
+            for (var sibling : siblings.values()) {
+                sibling.close();
+            }
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
