@@ -23,10 +23,29 @@ install_packages() { # command:package... -> installs the packages whose command
   fi
 }
 
+install_packages_force() { # package... -> installs those of the Debian packages that are not installed
+  local packages=() p
+  for p in "$@"; do
+    dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")
+  done
+  ((${#packages[@]} == 0)) && return
+  log "installing ${packages[*]} from Debian"
+  local sudo=()
+  ((EUID == 0)) || sudo=(sudo)
+  if ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null 2>&1; then
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${packages[@]}" >/dev/null
+  fi
+}
+
 build() {
   if [[ ${BENCH_SKIP_BUILD:-0} == 1 && -f $JAR ]]; then return; fi
   log "building chaos-bench"
-  (cd "$ROOT" && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl chaos-bench -am package)
+  # Only this module: the others come from the local repository (./mvnw install once). BENCH_ALSO_MAKE=1 builds the
+  # modules it depends on too, for a fresh checkout.
+  local also=()
+  [[ ${BENCH_ALSO_MAKE:-0} == 1 ]] && also=(-am)
+  (cd "$ROOT" && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -pl chaos-bench "${also[@]}" package)
   [[ -f $JAR ]] || die "$JAR was not built"
 }
 
@@ -80,4 +99,29 @@ verdict() { # value op limit -> met / MISSED / n/a
   awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN {
     if (v !~ /^-?[0-9.]+$/) { print "n/a"; exit }
     ok = (op == ">=") ? (v + 0 >= l) : (v + 0 <= l); print ok ? "met" : "MISSED" }'
+}
+
+wrk_cpu() { # port seconds pid... -> "req/s CPU-us-per-request errors" of wrk -t1 -c16 on GET /, CPU of those processes
+  local port=$1 seconds=$2 out before after
+  shift 2
+  before=$(cpu_ticks "$@")
+  out=$(timeout $((seconds + 30)) wrk -t1 -c16 -d"${seconds}s" "http://127.0.0.1:$port/")
+  after=$(cpu_ticks "$@")
+  local requests rps errors
+  requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+  errors=$(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr -s ' \n' ' ' || true)
+  awk -v r="$rps" -v n="$requests" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v e="${errors:-none}" \
+    'BEGIN { printf "%s %.1f %s\n", r, (n > 0) ? t * 1e6 / hz / n : 0, e }'
+}
+
+stop_process() { # pid: TERM, wait (bounded, so a JVM's shutdown hook can print), then KILL
+  [[ -n ${1:-} ]] || return 0
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
 }

@@ -47,7 +47,9 @@ public final class ProxyMain {
             stopped.countDown();
         }));
         System.out.println("listening " + running.port() + " " + running + " ioThreads=" + options.ioThreads
-                + " recording=" + (options.recordTo == null ? "off" : options.recordTo));
+                + " recording=" + (options.recordTo == null ? "off" : options.recordTo)
+                // -Dchaos.faults=off runs the proxy without the fault engine (bench/faults.sh measures its cost).
+                + " faults=" + ("off".equals(System.getProperty("chaos.faults")) ? "off" : "engine"));
         System.out.flush();
         stopped.await();
     }
