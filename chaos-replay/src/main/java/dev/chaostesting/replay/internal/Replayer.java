@@ -42,7 +42,9 @@ public final class Replayer implements AutoCloseable {
         this.base = base;
         this.timeout = timeout;
         this.concurrency = concurrency;
-        this.executor = Executors.newCachedThreadPool(r -> {
+        // A few threads for the client's callbacks: its I/O is non-blocking, and a cached pool started a thread for
+        // almost every request (measured with bench/replay.sh).
+        this.executor = Executors.newFixedThreadPool(Math.max(2, Math.min(concurrency, 2 * cores())), r -> {
             var t = new Thread(r, "chaos-replay");
             t.setDaemon(true);
             return t;
@@ -53,6 +55,10 @@ public final class Replayer implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(executor)
                 .build();
+    }
+
+    private static int cores() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** Replays the requests once, in order, learning tokens and ids into {@code session}. */
