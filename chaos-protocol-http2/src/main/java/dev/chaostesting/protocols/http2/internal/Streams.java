@@ -62,25 +62,28 @@ final class Streams {
             return; // a stream already emitted (after a reset): its headers only kept the HPACK state in step
         }
         var half = stream.half(side);
-        half.seen(startedAt, wire);
-        half.lastAt = Math.max(half.lastAt, at);
+        // A block is counted in its stream only once it is accepted: a refused one is handed back to the raw
+        // recording by the fail-open, and must not be counted twice.
         if (half.headers == null) {
             var pseudo = new LinkedHashMap<String, String>();
             var headers = HeaderText.split(decoded, pseudo);
             if (side == Side.CLIENT) {
+                seen(half, wire, startedAt, at);
                 half.pseudo.putAll(pseudo);
                 half.headers = headers;
                 openRequest(stream);
             } else {
                 int status = status(pseudo.get(":status"), id);
                 if (status < 200) {
-                    half.interim.add(status);
                     if (endStream) {
                         throw new Http2ProtocolException("HEADERS with status " + status + " and END_STREAM on stream "
                                 + id + " (expected: a final status to end the stream)");
                     }
+                    seen(half, wire, startedAt, at);
+                    half.interim.add(status);
                     return;
                 }
+                seen(half, wire, startedAt, at);
                 half.pseudo.putAll(pseudo);
                 half.headers = headers;
                 openResponse(stream);
@@ -90,12 +93,18 @@ final class Streams {
                 throw new Http2ProtocolException("trailers of stream " + id + " without END_STREAM (expected: a"
                         + " second header block to end the stream)");
             }
+            seen(half, wire, startedAt, at);
             half.trailers = HeaderText.split(decoded, new LinkedHashMap<>());
         }
         if (endStream) {
             half.ended = true;
             emitIfComplete(stream, at);
         }
+    }
+
+    private static void seen(Half half, long wire, long startedAt, long at) {
+        half.seen(startedAt, wire);
+        half.lastAt = Math.max(half.lastAt, at);
     }
 
     void pushPromise(int parent, int promised, Http2Headers decoded, long wire, long startedAt, long at)
