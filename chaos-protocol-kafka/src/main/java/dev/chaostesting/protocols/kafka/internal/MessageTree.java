@@ -9,7 +9,6 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,7 +69,7 @@ public final class MessageTree {
             while (names.hasNext()) {
                 var name = names.next();
                 var child = node.get(name);
-                boolean secret = SECRET_FIELDS.contains(name.toLowerCase(Locale.ROOT))
+                boolean secret = SECRET_FIELDS.contains(Lower.of(name))
                         || (secretConfig && (name.equals("value") || name.equals("configValue")));
                 if (secret && !child.isNull()) {
                     map.put(name, REDACTED);
@@ -122,7 +121,7 @@ public final class MessageTree {
         if (name == null || !name.isTextual() || (!node.has("value") && !node.has("configValue"))) {
             return false;
         }
-        var n = name.asText().toLowerCase(Locale.ROOT);
+        var n = Lower.of(name.asText());
         return n.contains("password")
                 || n.contains("secret")
                 || n.contains("jaas")

@@ -3,7 +3,6 @@ package dev.chaostesting.protocols.kafka.internal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.protocol.Errors;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +28,7 @@ public final class TreeWalks {
             return;
         }
         for (var e : map.entrySet()) {
-            var key = String.valueOf(e.getKey()).toLowerCase(Locale.ROOT);
+            var key = Lower.of(String.valueOf(e.getKey()));
             if (!(e.getValue() instanceof List<?> list)) {
                 collectTopics(e.getValue(), names, out);
                 continue;
@@ -57,7 +56,7 @@ public final class TreeWalks {
         }
         var partitions = new ArrayList<Integer>();
         for (var e : topic.entrySet()) {
-            if (!String.valueOf(e.getKey()).toLowerCase(Locale.ROOT).contains("partition")) {
+            if (!Lower.of(String.valueOf(e.getKey())).contains("partition")) {
                 continue;
             }
             for (var p : MessageTree.list(e.getValue())) {
@@ -147,7 +146,7 @@ public final class TreeWalks {
             out.add(entry);
         }
         for (var e : map.entrySet()) {
-            var key = String.valueOf(e.getKey()).toLowerCase(Locale.ROOT);
+            var key = Lower.of(String.valueOf(e.getKey()));
             if (e.getValue() instanceof List<?> || e.getValue() instanceof Map<?, ?>) {
                 collectErrors(
                         e.getValue(), topic, partition, key.contains("topic") || key.equals("responses"), names, out);
