@@ -14,6 +14,7 @@
 #   BENCH_NICE=-10              niceness of everything started (as root); 0 leaves priorities alone
 #   BENCH_SKIP_BUILD=0          1: reuse chaos-bench/target/chaos-bench.jar
 #   BENCH_KEEP=0                1: keep the work directory (recording, logs)
+#   BENCH_JFR=                  a file: the replaying JVM writes a JFR recording (settings=profile) there
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -92,7 +93,7 @@ main() {
     log "replaying $REQUESTS requests, concurrency $c, rate $RATE"
     local cpu0 cpu1
     cpu0=$(cpu_ticks $(pgrep -P "${PID[nginx]}" | tr '\n' ' '))
-    out=$(java -Xms1g -Xmx1g -cp "$JAR" dev.chaostesting.bench.ReplayMain --recording "$WORK/recording" \
+    out=$(java -Xms1g -Xmx1g ${BENCH_JFR:+-XX:StartFlightRecording=filename=$BENCH_JFR,settings=profile} -cp "$JAR" dev.chaostesting.bench.ReplayMain --recording "$WORK/recording" \
       --target "http://127.0.0.1:$NGINX_PORT" --requests "$REQUESTS" --concurrency "$c" --rate "$RATE" 2>&1)
     cpu1=$(cpu_ticks $(pgrep -P "${PID[nginx]}" | tr '\n' ' '))
     echo "$out" >"$WORK/replay-$c.log"
