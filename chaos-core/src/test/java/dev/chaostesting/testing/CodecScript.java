@@ -153,6 +153,23 @@ public abstract class CodecScript<S extends CodecScript<S>> {
     }
 
     /**
+     * What every codec's fuzz run checks of one input: nothing thrown by the codec ({@code failures}, see {@link
+     * CheckedCodec}), every byte of each side counted exactly once, and, when everything was recorded raw with bodies
+     * kept whole, exactly the bytes sent.
+     */
+    public void assertAccountedFor(
+            List<Interaction> interactions, List<Throwable> failures, boolean wholeBodies, String where) {
+        assertThat(failures).as(where).isEmpty();
+        assertThat(countedBytes(interactions, Side.CLIENT)).as(where).isEqualTo(bytes(Side.CLIENT).length);
+        assertThat(countedBytes(interactions, Side.SERVER)).as(where).isEqualTo(bytes(Side.SERVER).length);
+        boolean allRaw = interactions.stream().allMatch(i -> i.protocol().equals("tcp"));
+        if (allRaw && wholeBodies) {
+            assertThat(rawBytes(interactions, Side.CLIENT)).as(where).isEqualTo(bytes(Side.CLIENT));
+            assertThat(rawBytes(interactions, Side.SERVER)).as(where).isEqualTo(bytes(Side.SERVER));
+        }
+    }
+
+    /**
      * Raw TCP recorded after a fail-open starts with the handed-back bytes, which the core stamps with the wall clock:
      * their times cannot be compared between runs.
      */

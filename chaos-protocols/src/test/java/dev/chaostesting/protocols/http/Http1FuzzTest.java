@@ -70,18 +70,7 @@ class Http1FuzzTest {
             var interactions = script.run(feed, maxBody, run, new CheckedCodec(new Http1Codec(), failures));
 
             var where = "run " + run + ": " + describe(script);
-            assertThat(failures).as(where).isEmpty();
-            assertThat(Script.countedBytes(interactions, Side.CLIENT))
-                    .as(where)
-                    .isEqualTo(script.bytes(Side.CLIENT).length);
-            assertThat(Script.countedBytes(interactions, Side.SERVER))
-                    .as(where)
-                    .isEqualTo(script.bytes(Side.SERVER).length);
-            boolean allRaw = interactions.stream().allMatch(i -> i.protocol().equals("tcp"));
-            if (allRaw && maxBody == 1 << 20) {
-                assertThat(Script.rawBytes(interactions, Side.CLIENT)).as(where).isEqualTo(script.bytes(Side.CLIENT));
-                assertThat(Script.rawBytes(interactions, Side.SERVER)).as(where).isEqualTo(script.bytes(Side.SERVER));
-            }
+            script.assertAccountedFor(interactions, failures, maxBody == 1 << 20, where);
             if (interactions.stream().anyMatch(i -> i.protocol().equals("http"))) {
                 httpRuns++;
                 if (interactions.stream().anyMatch(i -> i.protocol().equals("tcp"))) {
