@@ -101,15 +101,15 @@ main() {
     result=$(grep '^RESULT' <<<"$out") || die "the replay printed no result: $(tail -5 <<<"$out")"
     local nginx_cpu
     nginx_cpu=$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')
-    ROWS+=("| $c | $(field rate "$result") | $(field replayed "$result") | $(field seconds "$result") | $(field req_per_s "$result") | $(field jvm_cpu_s "$result") | $nginx_cpu | $(field statuses "$result") | $(cut -d' ' -f1 /proc/loadavg) |")
+    ROWS+=("| $c | $(field rate "$result") | $(field replayed "$result") | $(field seconds "$result") | $(field req_per_s "$result") | $(field jvm_cpu_s "$result") | $(field replay_cpu_s "$result") | $(field cpu_us_per_req "$result") | $nginx_cpu | $(field statuses "$result") | $(cut -d' ' -f1 /proc/loadavg) |")
     if awk -v a="$(field req_per_s "$result")" -v b="$BEST" 'BEGIN { exit !(a > b) }'; then BEST=$(field req_per_s "$result"); fi
   done
 
   echo
   echo "## Chaos replay rate, $(date -u +%Y-%m-%d) ($(nproc) cores, nginx 1 worker, GET /items/0..99, baseline step only)"
   echo
-  echo "| concurrency | rate asked | requests replayed | seconds | replayed req/s | replay JVM CPU s (whole run) | nginx CPU s | statuses | load average (1 min) |"
-  echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"
+  echo "| concurrency | rate asked | requests replayed | seconds | replayed req/s | replay JVM CPU s (whole run) | replay JVM CPU s (replay only) | CPU us per request (replay only) | nginx CPU s | statuses | load average (1 min) |"
+  echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |"
   printf '%s\n' "${ROWS[@]}"
   echo
   echo "| target | figure | verdict |"

@@ -22,7 +22,9 @@ import java.util.TreeMap;
  * {@link ChaosOptions.Builder#interceptors} so that no transparent interception is set up.
  *
  * <p>Replayed req/s = the baseline's requests (summed over its endpoints) / the time from the run's "baseline:" log line
- * to the end of {@code ChaosRun.run} (which also holds the consistency re-reads: a slight underestimate).
+ * to the end of {@code ChaosRun.run} (which also holds the consistency re-reads: a slight underestimate). The JVM's CPU
+ * time over that same span is printed too ({@code replay_cpu_s}, and per replayed request {@code cpu_us_per_req}),
+ * next to the CPU of the whole run ({@code jvm_cpu_s}, which includes reading the recording and learning templates).
  *
  * <pre>
  * java -cp chaos-bench.jar dev.chaostesting.bench.ReplayMain --recording DIR --target http://127.0.0.1:8080
@@ -68,6 +70,8 @@ public final class ReplayMain {
                         null,
                         List.of(Map.of("type", "latency", "delay", "1ms", "target", "dependency")))));
         long[] baselineStart = {0};
+        long[] baselineCpu = {0};
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (var idle = Interceptor.onPort(target.getPort()).listenOn(0).start()) {
             var options = ChaosOptions.builder(recording, target)
                     .plan(plan)
@@ -80,16 +84,18 @@ public final class ReplayMain {
                     .log(line -> {
                         if (line.startsWith("baseline:")) {
                             baselineStart[0] = System.nanoTime();
+                            baselineCpu[0] = os.getProcessCpuTime();
                         }
                         System.out.println("log: " + line);
                     })
                     .build();
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             var report = ChaosRun.run(options);
             long end = System.nanoTime();
-            long cpu = os.getProcessCpuTime() - cpu0;
+            long cpuEnd = os.getProcessCpuTime();
+            long cpu = cpuEnd - cpu0;
+            long replayCpu = cpuEnd - baselineCpu[0];
             long replayed = 0;
             var statuses = new TreeMap<String, Integer>();
             for (var r : report.results()) {
@@ -102,13 +108,16 @@ public final class ReplayMain {
             double seconds = (end - baselineStart[0]) / 1e9;
             System.out.printf(
                     Locale.ROOT,
-                    "RESULT replayed=%d seconds=%.3f req_per_s=%.0f run_s=%.3f jvm_cpu_s=%.2f concurrency=%d rate=%s"
+                    "RESULT replayed=%d seconds=%.3f req_per_s=%.0f run_s=%.3f jvm_cpu_s=%.2f replay_cpu_s=%.2f"
+                            + " cpu_us_per_req=%.0f concurrency=%d rate=%s"
                             + " statuses=%s mode=%s%n",
                     replayed,
                     seconds,
                     replayed / seconds,
                     (end - t0) / 1e9,
                     cpu / 1e9,
+                    replayCpu / 1e9,
+                    replayCpu / 1e3 / Math.max(1, replayed),
                     concurrency,
                     rate,
                     statuses.toString().replace(" ", ""),
