@@ -35,6 +35,7 @@ public final class KafkaDecoder implements StreamDecoder {
 
     private final DecoderContext context;
     private final TopicNames names;
+    private final IdTexts ids = new IdTexts();
     private final FrameReader client = new FrameReader(MAX_FRAME_BYTES);
     private final FrameReader server = new FrameReader(MAX_FRAME_BYTES);
     private final Map<Integer, Pending> pending = new LinkedHashMap<>();
@@ -234,7 +235,7 @@ public final class KafkaDecoder implements StreamDecoder {
         try {
             header = RequestHeader.parse(buf);
             var request = AbstractRequest.parseRequest(header.apiKey(), version, new ByteBufferAccessor(buf)).request;
-            fields = KafkaMessages.request(header, request, context.maxBodyBytes(), names);
+            fields = KafkaMessages.request(header, request, context.maxBodyBytes(), names, ids);
             if (request instanceof ProduceRequest produce && produce.acks() == 0) {
                 emit(
                         new Pending(header, fields, frame.firstByteAt(), frame.lastByteAt(), frame.wireBytes(), null),
@@ -307,7 +308,7 @@ public final class KafkaDecoder implements StreamDecoder {
         if (header != null) {
             try {
                 var response = AbstractResponse.parseResponse(buf, header);
-                fields = KafkaMessages.response(header, response, context.maxBodyBytes(), names);
+                fields = KafkaMessages.response(header, response, context.maxBodyBytes(), names, ids);
                 if (response instanceof SaslHandshakeResponse handshake
                         && header.apiVersion() == 0
                         && handshake.data().errorCode() == 0) {

@@ -33,94 +33,100 @@ public final class KafkaMessages {
     }
 
     public static Map<String, @Nullable Object> request(
-            RequestHeader header, AbstractRequest request, int maxBodyBytes, TopicNames names) {
-        var fields = header(header.apiKey().name(), header.apiVersion(), header.correlationId(), header.clientId());
-        var tree = MessageTree.of(request.data(), header.apiVersion(), maxBodyBytes);
-        if (header.apiKey() == ApiKeys.PRODUCE) {
-            fields.put("topics", produceTopics((ProduceRequestData) request.data(), maxBodyBytes, names));
+            RequestHeader header, AbstractRequest request, int maxBodyBytes, TopicNames names, IdTexts ids) {
+        var apiKey = header.apiKey(); // looked up in a map on every call
+        var fields = new FieldMap.Builder(6)
+                .putNew("apiKey", apiKey.name())
+                .putNew("apiVersion", (int) header.apiVersion())
+                .putNew("correlationId", header.correlationId())
+                .putNew("clientId", header.clientId());
+        var tree = MessageTree.of(request.data(), header.apiVersion(), maxBodyBytes, ids);
+        if (apiKey == ApiKeys.PRODUCE) {
+            fields.putNew("topics", produceTopics((ProduceRequestData) request.data(), maxBodyBytes, names, ids));
         } else {
             var topics = TreeWalks.topics(tree, names);
             if (!topics.isEmpty()) {
-                fields.put("topics", topics);
+                fields.putNew("topics", topics);
             }
         }
-        fields.put("data", tree);
-        return fields;
+        fields.putNew("data", tree);
+        return fields.build();
     }
 
     public static Map<String, @Nullable Object> response(
-            RequestHeader header, AbstractResponse response, int maxBodyBytes, TopicNames names) {
-        var fields = new LinkedHashMap<String, @Nullable Object>();
-        var tree = MessageTree.of(response.data(), header.apiVersion(), maxBodyBytes);
+            RequestHeader header, AbstractResponse response, int maxBodyBytes, TopicNames names, IdTexts ids) {
+        var apiKey = header.apiKey();
+        var fields = new FieldMap.Builder(4);
+        var tree = MessageTree.of(response.data(), header.apiVersion(), maxBodyBytes, ids);
         // Only these answers pair topic ids with names; walking every answer for them cost a tenth of decoding.
-        if (header.apiKey() == ApiKeys.METADATA
-                || header.apiKey() == ApiKeys.CREATE_TOPICS
-                || header.apiKey() == ApiKeys.DESCRIBE_TOPIC_PARTITIONS) {
+        if (apiKey == ApiKeys.METADATA
+                || apiKey == ApiKeys.CREATE_TOPICS
+                || apiKey == ApiKeys.DESCRIBE_TOPIC_PARTITIONS) {
             names.learnFrom(tree);
         }
-        fields.put("throttleTimeMs", response.throttleTimeMs());
-        fields.put("errorCodes", TreeWalks.errorCodes(tree, names));
-        if (header.apiKey() == ApiKeys.FETCH) {
-            fields.put("topics", fetchTopics((FetchResponseData) response.data(), maxBodyBytes, names));
+        fields.putNew("throttleTimeMs", response.throttleTimeMs());
+        fields.putNew("errorCodes", TreeWalks.errorCodes(tree, names));
+        if (apiKey == ApiKeys.FETCH) {
+            fields.putNew("topics", fetchTopics((FetchResponseData) response.data(), maxBodyBytes, names, ids));
         }
-        fields.put("data", tree);
-        return fields;
+        fields.putNew("data", tree);
+        return fields.build();
     }
 
     private static List<Map<String, @Nullable Object>> produceTopics(
-            ProduceRequestData data, int maxBodyBytes, TopicNames names) {
+            ProduceRequestData data, int maxBodyBytes, TopicNames names, IdTexts ids) {
         var topics = new ArrayList<Map<String, @Nullable Object>>();
         for (var topic : data.topicData()) {
-            var entry = topic(topic.name(), topic.topicId(), names);
+            var entry = topic(topic.name(), topic.topicId(), names, ids);
             var partitions = new ArrayList<Map<String, @Nullable Object>>();
             for (var p : topic.partitionData()) {
-                var partition = new LinkedHashMap<String, @Nullable Object>();
-                partition.put("partition", p.index());
+                var partition = new FieldMap.Builder(4);
+                partition.putNew("partition", p.index());
                 records(p.records(), maxBodyBytes, partition);
-                partitions.add(partition);
+                partitions.add(partition.build());
             }
-            entry.put("partitions", partitions);
-            topics.add(entry);
+            entry.putNew("partitions", partitions);
+            topics.add(entry.build());
         }
         return topics;
     }
 
     private static List<Map<String, @Nullable Object>> fetchTopics(
-            FetchResponseData data, int maxBodyBytes, TopicNames names) {
+            FetchResponseData data, int maxBodyBytes, TopicNames names, IdTexts ids) {
         var topics = new ArrayList<Map<String, @Nullable Object>>();
         for (var topic : data.responses()) {
-            var entry = topic(topic.topic(), topic.topicId(), names);
+            var entry = topic(topic.topic(), topic.topicId(), names, ids);
             var partitions = new ArrayList<Map<String, @Nullable Object>>();
             for (var p : topic.partitions()) {
-                var partition = new LinkedHashMap<String, @Nullable Object>();
-                partition.put("partition", p.partitionIndex());
-                partition.put("errorCode", (int) p.errorCode());
-                partition.put("highWatermark", p.highWatermark());
+                var partition = new FieldMap.Builder(6);
+                partition.putNew("partition", p.partitionIndex());
+                partition.putNew("errorCode", (int) p.errorCode());
+                partition.putNew("highWatermark", p.highWatermark());
                 records(p.records(), maxBodyBytes, partition);
-                partitions.add(partition);
+                partitions.add(partition.build());
             }
-            entry.put("partitions", partitions);
-            topics.add(entry);
+            entry.putNew("partitions", partitions);
+            topics.add(entry.build());
         }
         return topics;
     }
 
-    private static Map<String, @Nullable Object> topic(@Nullable String name, @Nullable Uuid id, TopicNames names) {
-        var entry = new LinkedHashMap<String, @Nullable Object>();
-        var idText = id == null || id.equals(Uuid.ZERO_UUID) ? null : id.toString();
+    private static FieldMap.Builder topic(@Nullable String name, @Nullable Uuid id, TopicNames names, IdTexts ids) {
+        var entry = new FieldMap.Builder(3);
+        var idText = id == null || id.equals(Uuid.ZERO_UUID) ? null : ids.of(id);
         var known = idText == null ? null : names.name(idText);
-        entry.put("topic", name != null && !name.isEmpty() ? name : known != null ? known : idText);
+        entry.putNew("topic", name != null && !name.isEmpty() ? name : known != null ? known : idText);
         if (idText != null) {
-            entry.put("topicId", idText);
+            entry.putNew("topicId", idText);
         }
         return entry;
     }
 
-    private static void records(@Nullable BaseRecords records, int maxBodyBytes, Map<String, @Nullable Object> into) {
+    private static void records(@Nullable BaseRecords records, int maxBodyBytes, FieldMap.Builder into) {
         if (records instanceof MemoryRecords memory) {
-            RecordsReader.read(memory.buffer(), maxBodyBytes, into);
+            RecordsReader.read(memory.buffer(), maxBodyBytes, into::putNew);
         } else {
-            RecordsReader.read(ByteBuffer.allocate(0), maxBodyBytes, into);
+            RecordsReader.read(ByteBuffer.allocate(0), maxBodyBytes, into::putNew);
         }
     }
 }

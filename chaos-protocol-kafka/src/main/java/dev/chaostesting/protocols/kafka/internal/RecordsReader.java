@@ -2,16 +2,16 @@ package dev.chaostesting.protocols.kafka.internal;
 
 import dev.chaostesting.model.Body;
 import dev.chaostesting.spi.BodyCollector;
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.utils.BufferSupplier;
@@ -46,15 +46,20 @@ public final class RecordsReader {
      * {@code into}.
      */
     public static void read(ByteBuffer buffer, int maxBodyBytes, Map<String, @Nullable Object> into) {
+        read(buffer, maxBodyBytes, into::put);
+    }
+
+    /** {@link #read(ByteBuffer, int, Map)}, each field given to {@code into}, in order. */
+    static void read(ByteBuffer buffer, int maxBodyBytes, BiConsumer<String, @Nullable Object> into) {
         var reader = new RecordsReader(maxBodyBytes);
         reader.batches(buffer.duplicate());
-        into.put("records", reader.records);
-        into.put("recordCount", reader.recordCount);
+        into.accept("records", reader.records);
+        into.accept("recordCount", reader.recordCount);
         if (!reader.compressions.isEmpty()) {
-            into.put("compression", String.join(",", reader.compressions));
+            into.accept("compression", String.join(",", reader.compressions));
         }
         if (!reader.notes.isEmpty()) {
-            into.put("recordsNote", String.join("; ", reader.notes));
+            into.accept("recordsNote", String.join("; ", reader.notes));
         }
     }
 
@@ -103,6 +108,7 @@ public final class RecordsReader {
         int compressionId = attributes & 0x07;
         var slice = buf.duplicate().position(start + RECORDS_OFFSET).limit(end).slice();
         InputStream in;
+        VarintStream varints;
         try {
             var type = CompressionType.forId(compressionId);
             if (type != CompressionType.NONE) {
@@ -111,16 +117,22 @@ public final class RecordsReader {
                     compressions.add(name);
                 }
                 in = Compression.of(type).build().wrapForInput(slice, (byte) 2, BufferSupplier.NO_CACHING);
+                varints = new VarintStream(in);
+            } else if (slice.hasArray()) {
+                // Read in place: no stream, no copy of the batch; kept bytes are copied straight from the frame.
+                in = InputStream.nullInputStream();
+                int from = slice.arrayOffset() + slice.position();
+                varints = new VarintStream(slice.array(), from, from + slice.remaining());
             } else {
                 var bytes = new byte[slice.remaining()];
                 slice.get(bytes);
-                in = new ByteArrayInputStream(bytes);
+                in = InputStream.nullInputStream();
+                varints = new VarintStream(bytes, 0, bytes.length);
             }
         } catch (RuntimeException | LinkageError e) {
             note("compression " + compressionId + " not decoded: " + e);
             return;
         }
-        var varints = new VarintStream(in);
         try (in) {
             for (int i = 0; i < count && records.size() < MAX_RECORDS; i++) {
                 if (decompressed + varints.read > MAX_DECOMPRESSED_BYTES) {
@@ -143,28 +155,28 @@ public final class RecordsReader {
         in.readByte(); // attributes, unused
         long timestampDelta = in.varlong();
         int offsetDelta = in.varint();
-        var record = new LinkedHashMap<String, @Nullable Object>();
-        record.put("offset", baseOffset + offsetDelta);
-        record.put("timestamp", appendTime >= 0 ? appendTime : baseTimestamp + timestampDelta);
-        record.put("key", in.bytes());
-        record.put("value", in.bytes());
+        var record = new FieldMap.Builder(5);
+        record.putNew("offset", baseOffset + offsetDelta);
+        record.putNew("timestamp", appendTime >= 0 ? appendTime : baseTimestamp + timestampDelta);
+        record.putNew("key", in.bytes());
+        record.putNew("value", in.bytes());
         int headerCount = in.varint();
         var headers = new ArrayList<Map<String, @Nullable Object>>();
         for (int h = 0; h < headerCount; h++) {
             var key = in.bytes();
             var value = in.bytes();
             if (headers.size() < MAX_RECORDS) {
-                var header = new LinkedHashMap<String, @Nullable Object>();
-                header.put("key", key == null ? null : key.text());
-                header.put("value", value);
-                headers.add(header);
+                var header = new FieldMap.Builder(2);
+                header.putNew("key", key == null ? null : key.text());
+                header.putNew("value", value);
+                headers.add(header.build());
             }
         }
-        record.put("headers", headers);
+        record.putNew("headers", headers);
         if (in.read - before != size) {
             throw new IOException("record size: " + (in.read - before) + " (expected: " + size + ")");
         }
-        return record;
+        return record.build();
     }
 
     private void note(String note) {
@@ -173,17 +185,37 @@ public final class RecordsReader {
         }
     }
 
-    /** Kafka's zig-zag varints and length-prefixed byte strings over a stream, counting what it read. */
+    /**
+     * Kafka's zig-zag varints and length-prefixed byte strings over a stream (compressed batches) or an array
+     * (uncompressed ones, read in place), counting what it read.
+     */
     private final class VarintStream {
-        private final InputStream in;
+        private final @Nullable InputStream in;
+        private final byte @Nullable [] array;
+        private int position;
+        private final int end;
         long read;
 
         VarintStream(InputStream in) {
             this.in = in;
+            this.array = null;
+            this.end = 0;
+        }
+
+        VarintStream(byte[] array, int from, int to) {
+            this.in = null;
+            this.array = array;
+            this.position = from;
+            this.end = to;
         }
 
         int readByte() throws IOException {
-            int b = in.read();
+            int b;
+            if (array != null) {
+                b = position < end ? array[position++] & 0xff : -1;
+            } else {
+                b = Objects.requireNonNull(in).read();
+            }
             if (b < 0) {
                 throw new EOFException("records end early");
             }
@@ -218,6 +250,9 @@ public final class RecordsReader {
             if (length < 0) {
                 return null;
             }
+            if (array != null) {
+                return inPlace(length);
+            }
             var collector = new BodyCollector(maxBodyBytes);
             var chunk = new byte[Math.min(8192, Math.max(1, length))];
             int left = length;
@@ -225,7 +260,7 @@ public final class RecordsReader {
                 if (decompressed + read > MAX_DECOMPRESSED_BYTES) {
                     throw new IOException("more than " + MAX_DECOMPRESSED_BYTES + " bytes of records");
                 }
-                int n = in.read(chunk, 0, Math.min(chunk.length, left));
+                int n = Objects.requireNonNull(in).read(chunk, 0, Math.min(chunk.length, left));
                 if (n < 0) {
                     throw new EOFException("records end early");
                 }
@@ -234,6 +269,30 @@ public final class RecordsReader {
                 left -= n;
             }
             return collector.toBody();
+        }
+
+        /**
+         * {@link #bytes()} over the array: the same checks at the same points (the bound before every 8 KiB, the end),
+         * and the kept bytes copied once.
+         */
+        private Body inPlace(int length) throws IOException {
+            var bytes = Objects.requireNonNull(array);
+            int chunk = Math.min(8192, Math.max(1, length));
+            int start = position;
+            int left = length;
+            while (left > 0) {
+                if (decompressed + read > MAX_DECOMPRESSED_BYTES) {
+                    throw new IOException("more than " + MAX_DECOMPRESSED_BYTES + " bytes of records");
+                }
+                int n = Math.min(Math.min(chunk, left), end - position);
+                if (n <= 0) {
+                    throw new EOFException("records end early");
+                }
+                position += n;
+                read += n;
+                left -= n;
+            }
+            return MessageTree.body(bytes, start, length, maxBodyBytes);
         }
     }
 }
