@@ -71,7 +71,13 @@ final class ImportCommand implements Callable<Integer> {
         }
         var redaction = decoding.redaction();
         if (chosen == Format.pcap) {
-            return importCapture();
+            try (var grpc = decoding.configureGrpc(null, spec.commandLine().getErr())) {
+                return importCapture();
+            }
+        }
+        if (decoding.grpcDescriptorSets != null || decoding.grpcReflection != null) {
+            throw new Errors.UserError("--grpc-descriptor-set and --grpc-reflection apply to packet captures only"
+                    + " (a " + chosen + " file holds decoded interactions)");
         }
         var info = RecordingInfo.started("import", input.toAbsolutePath().toString(), Map.of("format", chosen.name()));
         long count;

@@ -94,6 +94,16 @@ final class ObserveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String observed = null;
+        if (port != null) {
+            observed = (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+        }
+        try (var grpc = decoding.configureGrpc(observed, spec.commandLine().getErr())) {
+            return observe();
+        }
+    }
+
+    private Integer observe() throws Exception {
         if (mode == Mode.capture) {
             if (closeExisting) {
                 throw new Errors.UserError("--close-existing works with --pid --mode=transparent only");
