@@ -119,7 +119,7 @@ class GrpcRealSessionTest {
         List<RecordingRelay.Event> events;
         try (var relay = new RecordingRelay(service.port())) {
             assertThat(GrpcCalls.run(relay.port())).isEqualTo(EXPECTED);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (relay.connections().isEmpty()
                     || relay.connections().get(0).stream()
                                     .filter(e -> e.bytes() == null)
