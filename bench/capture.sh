@@ -9,9 +9,12 @@
 #
 # Settings (environment):
 #   BENCH_PORT=28180                  loopback port of nginx (one worker, a 13-byte file)
-#   BENCH_RATES="5000 10000 20000 30000"  fixed rates (req/s, FixedRateLoad, 16 keep-alive connections), one step each
+#   BENCH_RATES="5000 10000 20000 30000"  fixed rates (req/s, FixedRateLoad, 16 keep-alive connections), one step each;
+#                                     empty (BENCH_RATES=) runs no fixed-rate step
 #   BENCH_STEP_SECONDS=5              seconds of each load step
 #   BENCH_WRK_STEP=1                  1: a last step with wrk -t1 -c16 as fast as it goes (closed loop), for reference
+#   BENCH_PCAP=                       a pcap recorded earlier (e.g. kept with BENCH_KEEP=1) to import instead of recording
+#                                     a new one; with BENCH_RATES= and BENCH_WRK_STEP=0 only the import runs
 #   BENCH_PCAP_SECONDS=10             seconds of the wrk run recorded with tcpdump for the import measurement
 #   BENCH_IMPORT_ROUNDS=3             timed rounds of each import mode (best kept), after one warm-up pass
 #   BENCH_NICE=-10                    niceness of everything the benchmark starts (as root); 0 leaves priorities alone
@@ -24,7 +27,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${BENCH_PORT:-28180}
-RATES=${BENCH_RATES:-5000 10000 20000 30000}
+RATES=${BENCH_RATES-5000 10000 20000 30000}
 STEP_SECONDS=${BENCH_STEP_SECONDS:-5}
 WRK_STEP=${BENCH_WRK_STEP:-1}
 PCAP_SECONDS=${BENCH_PCAP_SECONDS:-10}
@@ -162,10 +165,16 @@ main() {
   for rate in $RATES; do step "rate-$rate" "$rate"; done
   if [[ $WRK_STEP == 1 ]]; then step wrk wrk; fi
 
-  log "recording ${PCAP_SECONDS} s of wrk with tcpdump for the import"
-  record_pcap
+  if [[ -n ${BENCH_PCAP:-} ]]; then
+    PCAP=$BENCH_PCAP PCAP_RPS='?' PCAP_DROPS='?'
+    [[ -f $PCAP ]] || die "BENCH_PCAP: $PCAP is not a file"
+    log "importing $PCAP (recorded earlier)"
+  else
+    log "recording ${PCAP_SECONDS} s of wrk with tcpdump for the import"
+    record_pcap
+  fi
   local jfr=()
-  [[ -n $JFR_DIR ]] && jfr=("-XX:StartFlightRecording=filename=$JFR_DIR/import.jfr,settings=profile")
+  [[ -n $JFR_DIR ]] && mkdir -p "$JFR_DIR" && jfr=("-XX:StartFlightRecording=filename=$JFR_DIR/import.jfr,settings=profile")
   local imp
   imp=$(java -Xms1g -Xmx1g "${jfr[@]}" -cp "$JAR" dev.chaostesting.bench.CaptureImportBench --pcap "$PCAP" \
     --port "$PORT" --dir "$WORK" --rounds "$IMPORT_ROUNDS")
@@ -180,7 +189,7 @@ main() {
   echo
   echo "| load | req/s | requests completed | load errors | http interactions recorded | all interactions | completed - http recorded | dropped by kernel | TCP gaps | JVM CPU s | tcpdump CPU s |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  printf '%s\n' "${ROWS[@]}"
+  ((${#ROWS[@]} == 0)) || printf '%s\n' "${ROWS[@]}"
   echo
   echo "Each step: ${STEP_SECONDS} s, $CONNECTIONS keep-alive connections, a fresh capture JVM (CPU counted from tcpdump listening to 1 s after the load)."
   echo
@@ -196,7 +205,11 @@ main() {
   echo
   echo "| target | figure | verdict |"
   echo "| --- | --- | --- |"
-  echo "| highest rate with zero loss >= 20000 req/s | $BEST_RATE | $(verdict "$BEST_RATE" '>=' 20000) |"
+  if [[ -n ${RATES// /} ]]; then
+    echo "| highest rate with zero loss >= 20000 req/s | $BEST_RATE | $(verdict "$BEST_RATE" '>=' 20000) |"
+  else
+    echo "| highest rate with zero loss >= 20000 req/s | not run (BENCH_RATES empty) | - |"
+  fi
   echo "| import read >= 200 MB per CPU s | $(field mb_per_cpu_s "$read_line") | $(verdict "$(field mb_per_cpu_s "$read_line")" '>=' 200) |"
   echo "| import toRecording >= 200 MB per CPU s | $(field mb_per_cpu_s "$rec_line") | $(verdict "$(field mb_per_cpu_s "$rec_line")" '>=' 200) |"
   echo

@@ -19,6 +19,19 @@ public final class Endpoint implements Comparable<Endpoint> {
         this.hash = 31 * Arrays.hashCode(address) + port;
     }
 
+    /** Whether this is the endpoint of the address at {@code a[at..at+length)} and this port. */
+    boolean is(byte[] a, int at, int length, int port) {
+        if (port != this.port || length != address.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (address[i] != a[at + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public int port() {
         return port;
     }

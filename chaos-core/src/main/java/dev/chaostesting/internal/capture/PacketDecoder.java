@@ -30,6 +30,13 @@ public final class PacketDecoder {
     private static final int MAX_IPV6_HEADERS = 16;
 
     private final LinkLayer link = new LinkLayer();
+
+    /**
+     * Endpoints seen lately, by port and the address's last byte: the packets of a connection then share two immutable
+     * {@link Endpoint}s rather than each making new ones (and their hashes).
+     */
+    private final Endpoint[] endpoints = new Endpoint[64];
+
     private @Nullable TcpSegment segment;
 
     /** The segment of the last packet decoded as {@link Outcome#TCP}. */
@@ -85,9 +92,7 @@ public final class PacketDecoder {
         if (Bytes.u8(a, o + 9) != PROTOCOL_TCP) {
             return Outcome.NOT_TCP;
         }
-        var source = Arrays.copyOfRange(a, o + 12, o + 16);
-        var destination = Arrays.copyOfRange(a, o + 16, o + 20);
-        return tcp(packet, source, destination, o + headerLength, o + total, end);
+        return tcp(packet, o + 12, o + 16, 4, o + headerLength, o + total, end);
     }
 
     private Outcome ipv6(CapturedPacket packet, int o, int end) {
@@ -99,13 +104,11 @@ public final class PacketDecoder {
         // Zero: a jumbogram or segmentation offload; the packet then runs to the end of the frame.
         int ipEnd = payloadLength == 0 ? end : o + 40 + payloadLength;
         int next = Bytes.u8(a, o + 6);
-        var source = Arrays.copyOfRange(a, o + 8, o + 24);
-        var destination = Arrays.copyOfRange(a, o + 24, o + 40);
         int p = o + 40;
         for (int i = 0; i < MAX_IPV6_HEADERS; i++) {
             switch (next) {
                 case PROTOCOL_TCP:
-                    return tcp(packet, source, destination, p, ipEnd, end);
+                    return tcp(packet, o + 8, o + 24, 16, p, ipEnd, end);
                 case 0: // hop-by-hop options
                 case 43: // routing
                 case 60: // destination options
@@ -150,7 +153,8 @@ public final class PacketDecoder {
      * @param ipEnd where the IP packet ends by its own header (past {@code end} when the capture cut it short)
      * @param end where the captured bytes end
      */
-    private Outcome tcp(CapturedPacket packet, byte[] source, byte[] destination, int start, int ipEnd, int end) {
+    private Outcome tcp(
+            CapturedPacket packet, int sourceAt, int destinationAt, int addressLength, int start, int ipEnd, int end) {
         if (ipEnd > end && !packet.truncated()) {
             // A length that claims more than the frame holds, in a frame the capture did not cut: not a real packet.
             return Outcome.UNDECODABLE;
@@ -172,8 +176,8 @@ public final class PacketDecoder {
         int payloadAt = start + headerLength;
         var payload = ByteBuffer.wrap(a, payloadAt, capturedEnd - payloadAt).slice();
         segment = new TcpSegment(
-                new Endpoint(source, sourcePort),
-                new Endpoint(destination, destinationPort),
+                endpoint(a, sourceAt, addressLength, sourcePort),
+                endpoint(a, destinationAt, addressLength, destinationPort),
                 seq,
                 ack,
                 flags,
@@ -181,5 +185,17 @@ public final class PacketDecoder {
                 ipEnd - payloadAt,
                 packet.micros());
         return Outcome.TCP;
+    }
+
+    /** The endpoint of the address at {@code a[at..at+length)} and this port: a recent one if equal, else a new one. */
+    private Endpoint endpoint(byte[] a, int at, int length, int port) {
+        int slot = (port * 31 + a[at + length - 1]) & (endpoints.length - 1);
+        var known = endpoints[slot];
+        if (known != null && known.is(a, at, length, port)) {
+            return known;
+        }
+        var endpoint = new Endpoint(Arrays.copyOfRange(a, at, at + length), port);
+        endpoints[slot] = endpoint;
+        return endpoint;
     }
 }

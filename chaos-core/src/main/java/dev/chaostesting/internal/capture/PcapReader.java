@@ -28,9 +28,10 @@ final class PcapReader implements PacketSource {
     private final long snaplen;
     private final int linkType;
     private final long maxCaplen;
-    private final byte[] header = new byte[RECORD_HEADER];
     private final CapturedPacket packet = new CapturedPacket();
-    private byte[] data = new byte[2048];
+    /** For the rare packet larger than the input's buffer. */
+    private byte[] data = new byte[0];
+
     private boolean endedMidRecord;
     private boolean done;
 
@@ -80,30 +81,42 @@ final class PcapReader implements PacketSource {
             return null;
         }
         long at = in.offset();
-        int n = in.read(header, 0, RECORD_HEADER);
+        int n = in.fill(RECORD_HEADER);
         if (n < RECORD_HEADER) {
+            in.consume(n);
             done = true;
             endedMidRecord = n > 0;
             return null;
         }
-        long seconds = Bytes.u32(header, 0, bigEndian);
-        long fraction = Bytes.u32(header, 4, bigEndian);
-        long caplen = Bytes.u32(header, 8, bigEndian);
-        long len = Bytes.u32(header, 12, bigEndian);
+        byte[] h = in.array();
+        int p = in.position();
+        long seconds = Bytes.u32(h, p, bigEndian);
+        long fraction = Bytes.u32(h, p + 4, bigEndian);
+        long caplen = Bytes.u32(h, p + 8, bigEndian);
+        long len = Bytes.u32(h, p + 12, bigEndian);
+        in.consume(RECORD_HEADER);
         if (caplen > maxCaplen) {
             throw new MalformedCaptureException("pcap record at byte " + at + ": caplen " + caplen + " (expected: <= "
                     + (maxCaplen == snaplen ? "snaplen " + snaplen : Long.toString(maxCaplen)) + ")");
         }
-        if (data.length < caplen) {
-            data = new byte[(int) Math.max(caplen, Math.min(maxCaplen, data.length * 2L))];
+        long micros = seconds * 1_000_000L + (nanos ? fraction / 1000 : fraction);
+        int got;
+        if (caplen <= ByteInput.BUFFER_BYTES) {
+            // Seen in place in the input's buffer: valid until the next call, as the packet object itself.
+            got = in.fill((int) caplen);
+            packet.set(linkType, micros, in.array(), in.position(), got, Math.max(len, caplen), at);
+            in.consume(got);
+        } else {
+            if (data.length < caplen) {
+                data = new byte[(int) Math.max(caplen, Math.min(maxCaplen, data.length * 2L))];
+            }
+            got = in.read(data, 0, (int) caplen);
+            packet.set(linkType, micros, data, 0, got, Math.max(len, caplen), at);
         }
-        int got = in.read(data, 0, (int) caplen);
         if (got < caplen) {
             // A writer killed mid-packet: keep what is there, as a packet the capture cut short.
             done = true;
         }
-        long micros = seconds * 1_000_000L + (nanos ? fraction / 1000 : fraction);
-        packet.set(linkType, micros, data, 0, got, Math.max(len, caplen), at);
         return packet;
     }
 }

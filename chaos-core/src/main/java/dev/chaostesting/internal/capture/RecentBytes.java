@@ -29,17 +29,22 @@ final class RecentBytes {
         end = 0;
     }
 
+    /** Keeps the remaining bytes (the last {@code capacity} of them); the buffer's position is unchanged. */
     void append(ByteBuffer bytes) {
-        var b = bytes.duplicate();
-        int n = b.remaining();
+        int from = bytes.position();
+        int n = bytes.remaining();
         if (n > capacity) {
-            b.position(b.position() + n - capacity);
+            from += n - capacity;
             n = capacity;
         }
         grow(Math.min(capacity, size + n));
-        while (b.hasRemaining()) {
-            int chunk = Math.min(b.remaining(), ring.length - end);
-            b.get(ring, end, chunk);
+        int at = from;
+        int left = n;
+        while (left > 0) {
+            int chunk = Math.min(left, ring.length - end);
+            bytes.get(at, ring, end, chunk);
+            at += chunk;
+            left -= chunk;
             end = (end + chunk) % ring.length;
         }
         size = Math.min(ring.length, size + n);

@@ -1,9 +1,7 @@
 package dev.chaostesting.internal.recording;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.chaostesting.model.Interaction;
 import dev.chaostesting.recording.RecordingInfo;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -20,6 +18,9 @@ public final class DirectoryWriter implements AutoCloseable {
     static final String SEGMENT_PREFIX = "interactions-";
     static final long DEFAULT_SEGMENT_BYTES = 256L * 1024 * 1024;
 
+    /** Encoded lines are handed to the file in writes of about this size (and on {@link #flush()}). */
+    private static final int WRITE_BYTES = 1 << 19;
+
     private final Path directory;
     private final long segmentBytes;
     private RecordingInfo info;
@@ -27,7 +28,7 @@ public final class DirectoryWriter implements AutoCloseable {
     private long written;
     private long count;
     private OutputStream out;
-    private JsonGenerator generator;
+    private final JsonLineEncoder encoder = new JsonLineEncoder();
     private boolean closed;
 
     public DirectoryWriter(Path directory, RecordingInfo info) throws IOException {
@@ -63,14 +64,16 @@ public final class DirectoryWriter implements AutoCloseable {
             closeSegment();
             openSegment();
         }
-        InteractionJson.write(interaction, generator);
-        generator.flush();
-        out.write('\n');
+        written += encoder.append(interaction);
+        if (encoder.buffered() >= WRITE_BYTES) {
+            encoder.writeTo(out);
+        }
         count++;
     }
 
     /** Hands what was written to the operating system: it survives the process being killed. */
     public void flush() throws IOException {
+        encoder.writeTo(out);
         out.flush();
     }
 
@@ -94,31 +97,15 @@ public final class DirectoryWriter implements AutoCloseable {
         segmentNumber++;
         var path = directory.resolve(String.format("%s%06d.jsonl", SEGMENT_PREFIX, segmentNumber));
         var file = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        out = new CountingStream(new BufferedOutputStream(file, 1 << 16));
-        generator = Json.lineGenerator(out);
+        out = file;
         written = 0;
     }
 
     private void closeSegment() throws IOException {
-        generator.close();
-        out.close();
-    }
-
-    private final class CountingStream extends java.io.FilterOutputStream {
-        CountingStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            written++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            written += len;
+        try {
+            encoder.writeTo(out);
+        } finally {
+            out.close();
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Applies a {@link Redaction} to one interaction. */
 public final class Redactor {
@@ -28,9 +29,87 @@ public final class Redactor {
     private static final String FINGERPRINT_PREFIX = "<redacted:sha256:";
 
     private final Redaction policy;
+    private final HeaderNames secretHeaders;
 
     public Redactor(Redaction policy) {
         this.policy = policy;
+        var names = lastHeaderNames;
+        if (names == null || names.policy != policy) {
+            names = new HeaderNames(policy);
+            lastHeaderNames = names;
+        }
+        this.secretHeaders = names;
+    }
+
+    /** The lookup of the last policy seen: a new Redactor is made for each interaction, mostly with one policy. */
+    private static volatile @Nullable HeaderNames lastHeaderNames;
+
+    /**
+     * Whether a header name, lower-cased with {@link Locale#ROOT}, is one of the policy's, without making the lower-case
+     * copy: the name's characters are walked, lower-cased one by one, through a trie of the policy's names, and most
+     * names leave it after a character or two. This gives the same answer because {@code Locale.ROOT} maps each ASCII
+     * character to one ASCII character whatever surrounds it: as long as the name's characters are ASCII, its lower-case
+     * form starts with them lower-cased. At the first other character the name is lower-cased and looked up as it
+     * always was.
+     */
+    static final class HeaderNames {
+        private final Redaction policy;
+        /** {@code children[node][c]}: the node after ASCII character {@code c}, plus one; 0 when no name goes on so. */
+        private final int[][] children;
+        /** Whether the path to a node spells a whole name of the policy. */
+        private final boolean[] names;
+
+        HeaderNames(Redaction policy) {
+            this.policy = policy;
+            var nodes = new ArrayList<int[]>();
+            var ends = new ArrayList<Boolean>();
+            nodes.add(new int[128]);
+            ends.add(false);
+            for (var name : policy.headers()) {
+                int node = 0;
+                boolean ascii = true;
+                for (int i = 0; i < name.length() && ascii; i++) {
+                    char c = name.charAt(i);
+                    if (c >= 0x80) {
+                        ascii = false; // such a name is matched by the general lookup only
+                    } else {
+                        if (nodes.get(node)[c] == 0) {
+                            nodes.add(new int[128]);
+                            ends.add(false);
+                            nodes.get(node)[c] = nodes.size();
+                        }
+                        node = nodes.get(node)[c] - 1;
+                    }
+                }
+                if (ascii) {
+                    ends.set(node, true);
+                }
+            }
+            children = nodes.toArray(new int[0][]);
+            names = new boolean[ends.size()];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = ends.get(i);
+            }
+        }
+
+        boolean contains(String name) {
+            int node = 0;
+            for (int i = 0, n = name.length(); i < n; i++) {
+                char c = name.charAt(i);
+                if (c >= 0x80) {
+                    return policy.headers().contains(name.toLowerCase(Locale.ROOT));
+                }
+                if (c >= 'A' && c <= 'Z') {
+                    c = (char) (c + ('a' - 'A'));
+                }
+                int next = children[node][c];
+                if (next == 0) {
+                    return false;
+                }
+                node = next - 1;
+            }
+            return names[node];
+        }
     }
 
     /** Lower case, without '-', '_' and '.', so that {@code api_key}, {@code Api-Key} and {@code apiKey} are alike. */
@@ -121,10 +200,10 @@ public final class Redactor {
         var entries = headers.entries();
         for (int i = 0; i < entries.size(); i++) {
             var e = entries.get(i);
-            var name = e.getKey().toLowerCase(Locale.ROOT);
-            if (!policy.headers().contains(name)) {
+            if (!secretHeaders.contains(e.getKey())) {
                 continue;
             }
+            var name = e.getKey().toLowerCase(Locale.ROOT);
             if (changed == null) {
                 changed = Headers.builder();
                 for (int j = 0; j < i; j++) {
@@ -227,11 +306,11 @@ public final class Redactor {
         if (body.isEmpty()) {
             return body;
         }
-        var type = headers.first("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        var type = contentType(headers);
         byte[] redacted;
-        if (type.contains("json")) {
+        if (containsLowerCased(type, "json")) {
             redacted = json(body.bytes());
-        } else if (type.contains("x-www-form-urlencoded")) {
+        } else if (containsLowerCased(type, "x-www-form-urlencoded")) {
             var text = body.text();
             var form = form(text);
             redacted = form == text ? null : form.getBytes(StandardCharsets.UTF_8);
@@ -243,6 +322,47 @@ public final class Redactor {
         }
         long size = body.size() - body.length() + redacted.length;
         return new Body(redacted, Math.max(size, redacted.length), body.truncated(), body.contentEncoding());
+    }
+
+    /** As {@code headers.first("Content-Type").orElse("")}, without the Optional. */
+    private static String contentType(Headers headers) {
+        var entries = headers.entries();
+        for (int i = 0, n = entries.size(); i < n; i++) {
+            var e = entries.get(i);
+            var name = e.getKey();
+            if (name.equals("Content-Type") || name.equalsIgnoreCase("Content-Type")) {
+                return e.getValue();
+            }
+        }
+        return "";
+    }
+
+    /**
+     * As {@code value.toLowerCase(Locale.ROOT).contains(lower)} for a lower-case ASCII {@code lower}: without the copy
+     * when {@code value} is ASCII, else by making it.
+     */
+    static boolean containsLowerCased(String value, String lower) {
+        int n = value.length();
+        for (int i = 0; i < n; i++) {
+            if (value.charAt(i) >= 0x80) {
+                return value.toLowerCase(Locale.ROOT).contains(lower);
+            }
+        }
+        int m = lower.length();
+        outer:
+        for (int i = 0; i + m <= n; i++) {
+            for (int j = 0; j < m; j++) {
+                char c = value.charAt(i + j);
+                if (c >= 'A' && c <= 'Z') {
+                    c = (char) (c + ('a' - 'A'));
+                }
+                if (c != lower.charAt(j)) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -35,6 +35,12 @@ final class HeadParser {
     private final Kind kind;
     private final LineBuffer lines = new LineBuffer(512);
     private final ArrayList<String> fields = new ArrayList<>();
+    /** Whether the head being parsed by {@link #wholeHead} is known to be ASCII: its text needs no decoding. */
+    private boolean ascii;
+
+    /** Where each line of a whole head ends (its LF), from the head's start; see {@link #wholeHead}. */
+    private int[] lineEnds = new int[32];
+
     private State state = State.START_LINE;
     private int sectionStart;
     private String method = "";
@@ -51,6 +57,9 @@ final class HeadParser {
 
     /** Consumes input up to the end of the section; true once it is complete. */
     boolean parse(ByteBuffer data) throws MalformedHttpException {
+        if (state == State.START_LINE && lines.length() == 0 && kind != Kind.TRAILERS && wholeHead(data)) {
+            return true;
+        }
         while (state != State.DONE) {
             if (state == State.START_LINE) {
                 int n = lines.nextLine(data, Limits.MAX_START_LINE - lines.completed());
@@ -90,6 +99,82 @@ final class HeadParser {
                 }
             }
         }
+        return true;
+    }
+
+    /**
+     * The common case, in one pass: a fresh head that lies whole in {@code data}, within
+     * {@link Limits#MAX_START_LINE} bytes and without empty lines before it. Its lines are found at once, copied to the
+     * line buffer at once, and parsed by the same methods as line by line, so the head, the bytes consumed and the line
+     * buffer are what the general loop leaves. Anything else, and any head found malformed, is left (state and input
+     * untouched) to the general loop, which then fails with its own message.
+     */
+    private boolean wholeHead(ByteBuffer data) {
+        // Decoders get read-only buffers: the bytes are staged in the line buffer's array in one copy, and scanned
+        // there.
+        int start = data.position();
+        int available = Math.min(data.remaining(), Limits.MAX_START_LINE);
+        byte[] a = lines.stage(data, available);
+        int count = 0;
+        int lineStart = 0;
+        int headEnd = -1;
+        int bits = 0;
+        for (int i = 0; i < available; i++) {
+            bits |= a[i];
+            if (a[i] != '\n') {
+                continue;
+            }
+            int lineLength = i - lineStart;
+            if (lineLength > 0 && a[i - 1] == '\r') {
+                lineLength--;
+            }
+            if (lineLength == 0) {
+                if (count == 0) {
+                    return false; // empty lines before the start line: the general loop skips them
+                }
+                headEnd = i + 1;
+                break;
+            }
+            if (count == lineEnds.length) {
+                lineEnds = java.util.Arrays.copyOf(lineEnds, count * 2);
+            }
+            lineEnds[count++] = i;
+            lineStart = i + 1;
+        }
+        if (headEnd < 0) {
+            return false;
+        }
+        lines.accept(headEnd, lineEnds[count - 1] + 1);
+        data.position(start + headEnd);
+        // No byte with the high bit among those scanned (the head, perhaps more): all its text is ASCII.
+        ascii = bits >= 0;
+        byte[] b = lines.array();
+        try {
+            int lineFrom = 0;
+            for (int k = 0; k < count; k++) {
+                int lf = lineEnds[k];
+                int lineTo = lf > lineFrom && b[lf - 1] == '\r' ? lf - 1 : lf;
+                if (k == 0) {
+                    if (kind == Kind.REQUEST) {
+                        requestLine(b, lineFrom, lineTo);
+                    } else {
+                        statusLine(b, lineFrom, lineTo);
+                    }
+                } else {
+                    fieldLine(b, lineFrom, lineTo);
+                }
+                lineFrom = lf + 1;
+            }
+            head = finish();
+        } catch (MalformedHttpException e) {
+            reset();
+            data.position(start);
+            return false;
+        } finally {
+            ascii = false;
+        }
+        sectionStart = lineEnds[0] + 1;
+        state = State.DONE;
         return true;
     }
 
@@ -136,7 +221,7 @@ final class HeadParser {
         }
         version = version(b, sp2 + 1, to);
         method = Text.latin1(b, from, sp1);
-        target = Text.decode(b, targetFrom, sp2);
+        target = text(b, targetFrom, sp2);
     }
 
     private void statusLine(byte[] b, int from, int to) throws MalformedHttpException {
@@ -157,7 +242,7 @@ final class HeadParser {
                     "status: " + Text.quote(b, code, Math.min(to, code + 4)) + " (expected: three digits, 100 to 999)");
         }
         status = (b[code] - '0') * 100 + (b[code + 1] - '0') * 10 + (b[code + 2] - '0');
-        reason = code + 4 < to ? Text.decode(b, code + 4, to) : "";
+        reason = code + 4 < to ? text(b, code + 4, to) : "";
     }
 
     private static String version(byte[] b, int from, int to) throws MalformedHttpException {
@@ -196,19 +281,34 @@ final class HeadParser {
             }
             return;
         }
-        int colon = Text.indexOf(b, from, to, ':');
+        // The first colon, and whether what comes before it is a token, in one pass.
+        int colon = -1;
+        boolean token = true;
+        for (int i = from; i < to; i++) {
+            int c = b[i];
+            if (c == ':') {
+                colon = i;
+                break;
+            }
+            token &= Text.isTokenChar(c);
+        }
         if (colon < 0) {
             throw new MalformedHttpException(
                     kind.field + " line: " + Text.quote(b, from, to) + " (expected: name: value)");
         }
-        if (!Text.isToken(b, from, colon)) {
+        if (!token || colon == from) {
             throw new MalformedHttpException(
                     kind.field + " name: " + Text.quote(b, from, colon) + " (expected: a token)");
         }
         int valueFrom = skipWhitespace(b, colon + 1, to);
         int valueTo = Math.max(valueFrom, trimEnd(b, valueFrom, to));
         fields.add(Text.latin1(b, from, colon));
-        fields.add(Text.decode(b, valueFrom, valueTo));
+        fields.add(text(b, valueFrom, valueTo));
+    }
+
+    /** {@link Text#decode}, which for ASCII text (known so already) is {@link Text#latin1}. */
+    private String text(byte[] b, int from, int to) {
+        return ascii ? Text.latin1(b, from, to) : Text.decode(b, from, to);
     }
 
     private static int skipWhitespace(byte[] b, int from, int to) {
@@ -250,17 +350,17 @@ final class HeadParser {
             // Length first: most fields are none of these, and the check is then one int comparison.
             switch (name.length()) {
                 case 14 -> {
-                    if (name.equalsIgnoreCase("Content-Length")) {
+                    if (name.equals("Content-Length") || name.equalsIgnoreCase("Content-Length")) {
                         contentLength = contentLength(value, contentLength);
                     }
                 }
                 case 17 -> {
-                    if (name.equalsIgnoreCase("Transfer-Encoding")) {
+                    if (name.equals("Transfer-Encoding") || name.equalsIgnoreCase("Transfer-Encoding")) {
                         transferEncoding = join(transferEncoding, value);
                     }
                 }
                 case 16 -> {
-                    if (name.equalsIgnoreCase("Content-Encoding")) {
+                    if (name.equals("Content-Encoding") || name.equalsIgnoreCase("Content-Encoding")) {
                         contentEncoding = join(contentEncoding, value);
                     }
                 }
@@ -290,6 +390,18 @@ final class HeadParser {
      * A list of identical values is accepted, as RFC 9110 section 8.6 allows: some intermediaries repeat the field.
      */
     private static long contentLength(String value, long previous) throws MalformedHttpException {
+        int digits = value.length();
+        if (digits > 0 && digits <= 18 && previous < 0) {
+            // One plain number, the usual case: the same result as the general loop below, without its substrings.
+            long n = 0;
+            for (int i = 0; i < digits && n >= 0; i++) {
+                int d = value.charAt(i) - '0';
+                n = d < 0 || d > 9 ? -1 : n * 10 + d;
+            }
+            if (n >= 0) {
+                return n;
+            }
+        }
         long result = previous;
         int start = 0;
         while (start <= value.length()) {

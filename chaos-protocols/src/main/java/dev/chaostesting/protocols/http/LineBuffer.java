@@ -62,6 +62,31 @@ final class LineBuffer {
         return lineLength > maxLength ? TOO_LONG : lineLength;
     }
 
+    /**
+     * Copies the next {@code count} bytes of {@code data} to the start of the array, without consuming them or counting
+     * them as buffered: the buffer must hold nothing yet. Returns the array; {@link #accept} then keeps some of them.
+     */
+    byte[] stage(ByteBuffer data, int count) {
+        if (length != 0) {
+            throw new IllegalStateException("stage: the buffer holds " + length + " bytes (expected: none)");
+        }
+        if (count > bytes.length) {
+            bytes = new byte[Math.max(count, bytes.length * 2)];
+        }
+        data.get(data.position(), bytes, 0, count);
+        return bytes;
+    }
+
+    /**
+     * Keeps the first {@code count} staged bytes as complete lines, as if read by {@link #nextLine} one line at a time:
+     * they must end with a line's LF, and {@code lastLineAt} is where the last line starts.
+     */
+    void accept(int count, int lastLineAt) {
+        length = count;
+        lineStart = count;
+        lastLine = lastLineAt;
+    }
+
     /** The buffer holding the lines; valid until the next call that changes this buffer. */
     byte[] array() {
         return bytes;

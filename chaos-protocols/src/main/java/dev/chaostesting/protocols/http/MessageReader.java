@@ -104,7 +104,8 @@ final class MessageReader {
             state = State.COMPLETE;
             return;
         }
-        recorder = new BodyRecorder(head().contentEncoding(), maxBodyBytes);
+        recorder = new BodyRecorder(
+                head().contentEncoding(), maxBodyBytes, framing.kind() == Framing.Kind.FIXED ? framing.length() : -1);
         bodyReader.start(framing);
         state = State.BODY;
     }

@@ -40,6 +40,11 @@ final class Text {
         return true;
     }
 
+    /** Whether a byte (as a signed value) is a token character. */
+    static boolean isTokenChar(int b) {
+        return b >= 0 && TCHAR[b];
+    }
+
     static int indexOf(byte[] bytes, int from, int to, int b) {
         for (int i = from; i < to; i++) {
             if (bytes[i] == b) {

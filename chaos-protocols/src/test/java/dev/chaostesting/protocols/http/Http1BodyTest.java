@@ -96,6 +96,47 @@ class Http1BodyTest {
     }
 
     @Test
+    void bodiesAtTheEdgesOfTheLimit() {
+        // The copy as sent is sized from Content-Length: at, just under and over the limit, and with no room at all.
+        var body = TEXT.substring(0, 40);
+        for (int limit : new int[] {0, 1, 39, 40, 41, 1000}) {
+            var interactions = Script.create()
+                    .client("POST / HTTP/1.1\r\nContent-Length: 40\r\n\r\n" + body)
+                    .server("HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n" + body)
+                    .client("POST /2 HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+                    .server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n28\r\n" + body + "\r\n0\r\n\r\n")
+                    .close()
+                    .runAllWays(limit);
+
+            int kept = Math.min(limit, 40);
+            var expected = new Body(body.substring(0, kept).getBytes(StandardCharsets.UTF_8), 40, kept < 40, null);
+            assertThat(interactions.get(0).httpRequest().body())
+                    .as("limit %d", limit)
+                    .isEqualTo(expected);
+            assertThat(interactions.get(0).httpResponse().body())
+                    .as("limit %d", limit)
+                    .isEqualTo(expected);
+            assertThat(interactions.get(1).httpRequest().body()).isEqualTo(Body.empty());
+            assertThat(interactions.get(1).httpResponse().body())
+                    .as("limit %d", limit)
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aBodyCutShortKeepsWhatArrived() {
+        var interactions = Script.create()
+                .client("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+                .server("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this")
+                .close()
+                .runAllWays();
+
+        var body = interactions.get(0).httpResponse().body();
+        assertThat(body).isEqualTo(new Body("only this".getBytes(StandardCharsets.UTF_8), 9, true, null));
+        assertThat(interactions.get(0).error()).isEqualTo("response ended after 9 of 100 body bytes");
+    }
+
+    @Test
     void bodyLongerThanTheLimitIsTruncatedWithItsFullSize() {
         var body = TEXT.substring(0, 1000);
         var interactions = Script.create()
