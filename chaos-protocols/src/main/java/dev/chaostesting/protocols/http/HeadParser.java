@@ -1,7 +1,10 @@
 package dev.chaostesting.protocols.http;
 
 import dev.chaostesting.model.Headers;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +34,11 @@ final class HeadParser {
         FIELDS,
         DONE
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LINE_FEEDS = 0x0A0A0A0A0A0A0A0AL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final Kind kind;
     private final LineBuffer lines = new LineBuffer(512);
@@ -118,8 +126,45 @@ final class HeadParser {
         int count = 0;
         int lineStart = 0;
         int headEnd = -1;
-        int bits = 0;
-        for (int i = 0; i < available; i++) {
+        long bits = 0;
+        // Eight bytes at a time: the line feeds of a word are found together (a zero byte of word ^ LFs), and the high
+        // bits of every byte before the head's end are gathered for the ASCII test.
+        int i = 0;
+        scan:
+        for (; i + Long.BYTES <= available; i += Long.BYTES) {
+            long word = (long) LONGS.get(a, i);
+            long x = word ^ LINE_FEEDS;
+            long candidates = (x - ONES) & ~x & HIGH_BITS;
+            while (candidates != 0) {
+                // The lowest zero byte is exact; one above it may be a false candidate (a borrow): checked.
+                int at = i + (Long.numberOfTrailingZeros(candidates) >>> 3);
+                candidates &= candidates - 1;
+                if (a[at] != '\n') {
+                    continue;
+                }
+                int lineLength = at - lineStart;
+                if (lineLength > 0 && a[at - 1] == '\r') {
+                    lineLength--;
+                }
+                if (lineLength == 0) {
+                    if (count == 0) {
+                        return false; // empty lines before the start line: the general loop skips them
+                    }
+                    headEnd = at + 1;
+                    for (int k = i; k < headEnd; k++) {
+                        bits |= a[k];
+                    }
+                    break scan;
+                }
+                if (count == lineEnds.length) {
+                    lineEnds = java.util.Arrays.copyOf(lineEnds, count * 2);
+                }
+                lineEnds[count++] = at;
+                lineStart = at + 1;
+            }
+            bits |= word;
+        }
+        for (; headEnd < 0 && i < available; i++) {
             bits |= a[i];
             if (a[i] != '\n') {
                 continue;
@@ -147,7 +192,7 @@ final class HeadParser {
         lines.accept(headEnd, lineEnds[count - 1] + 1);
         data.position(start + headEnd);
         // No byte with the high bit among those scanned (the head, perhaps more): all its text is ASCII.
-        ascii = bits >= 0;
+        ascii = (bits & HIGH_BITS) == 0;
         byte[] b = lines.array();
         try {
             int lineFrom = 0;

@@ -41,7 +41,13 @@ class HeadParserTest {
                 "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
                 "GET /\r\n\r\n",
                 "GET / HTTP/1.1\r\nX-Big: " + "v".repeat(9000) + "\r\n\r\n",
-                "GET / HTTP/1.1\r\nX-Lat: \u00ff\u00fe\r\n\r\n"));
+                "GET / HTTP/1.1\r\nX-Lat: \u00ff\u00fe\r\n\r\n",
+                // Line feeds are found eight bytes at a time: a byte 0x0B just after one is a false candidate there,
+                // and bytes after the head (here not ASCII) must not count for the head's text.
+                "GET / HTTP/1.1\n\u000b\u000bX: v\n\n",
+                "GET / HTTP/1.1\nX: a\n\u000b\n\n",
+                "GET /1234567 HTTP/1.1\r\nX: \u000b\u000b\u000b\r\n\r\n\u00e9\u00e9\u00e9\u00e9",
+                "GET / HTTP/1.1\r\nHost: h\r\n\r\n\u00e9"));
         var random = new Random(5);
         for (int i = 0; i < 300; i++) {
             heads.add(randomHead(random));
@@ -141,7 +147,10 @@ class HeadParserTest {
             "Content-Length: 2",
             "Transfer-Encoding: chunked",
             "X-\u00e9: 1",
-            "X-U: \u00e9"
+            "X-U: \u00e9",
+            "X-V: a\u000bb",
+            "\u000b",
+            "X-Long: " + "w".repeat(random.nextInt(20))
         };
         var sb = new StringBuilder(
                 random.nextInt(8) == 0 ? "GET  / HTTP/1.1" : "GET /p" + random.nextInt(9) + " HTTP/1.1");
@@ -149,7 +158,7 @@ class HeadParserTest {
             sb.append(random.nextBoolean() ? "\r\n" : "\n").append(lines[random.nextInt(lines.length)]);
         }
         return sb.append(random.nextBoolean() ? "\r\n\r\n" : "\n\n")
-                .append(random.nextBoolean() ? "body" : "")
+                .append(random.nextBoolean() ? "body" : random.nextBoolean() ? "\u00e9t\u00e9" : "")
                 .toString();
     }
 }
