@@ -84,6 +84,10 @@ public final class SuiteRunner {
         if (missing != null) {
             return new Outcome(language, missing, -1, "", Duration.ZERO, List.of());
         }
+        // Commands run in the project's directory: a relative path given here (the venv's python, cargo's target
+        // directory) would be read from there instead of from ours.
+        project = project.toAbsolutePath();
+        work = work.toAbsolutePath();
         var environment = new HashMap<>(env);
         List<String> command;
         switch (language) {
