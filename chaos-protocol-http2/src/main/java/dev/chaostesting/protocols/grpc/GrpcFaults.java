@@ -3,6 +3,7 @@ package dev.chaostesting.protocols.grpc;
 import dev.chaostesting.fault.Fault;
 import dev.chaostesting.fault.Faults;
 import dev.chaostesting.protocols.http2.internal.Frames;
+import dev.chaostesting.protocols.http2.internal.Hpack;
 import dev.chaostesting.protocols.http2.internal.InlineFault;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -196,24 +197,8 @@ public final class GrpcFaults {
     }
 
     private static void string(ByteArrayOutputStream out, byte[] bytes) {
-        integer(out, 0x00, 7, bytes.length); // H = 0: no Huffman coding
+        Hpack.writeInteger(out, 0x00, 7, bytes.length); // H = 0: no Huffman coding
         out.writeBytes(bytes);
-    }
-
-    /** An HPACK integer with an N-bit prefix (RFC 7541 section 5.1). */
-    private static void integer(ByteArrayOutputStream out, int firstBits, int prefixBits, int value) {
-        int max = (1 << prefixBits) - 1;
-        if (value < max) {
-            out.write(firstBits | value);
-            return;
-        }
-        out.write(firstBits | max);
-        value -= max;
-        while (value >= 128) {
-            out.write((value & 0x7f) | 0x80);
-            value >>>= 7;
-        }
-        out.write(value);
     }
 
     private static void checkStream(int streamId) {

@@ -8,6 +8,7 @@ import dev.chaostesting.model.Interaction;
 import dev.chaostesting.model.StructuredMessage;
 import dev.chaostesting.protocols.grpc.GrpcSchemas;
 import dev.chaostesting.protocols.grpc.internal.ReflectionClient;
+import io.grpc.Status;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.reflection.v1.ErrorResponse;
@@ -285,8 +286,9 @@ class GrpcReflectionTest {
                             }
                         }
                         default ->
-                            response.setErrorResponse(
-                                    ErrorResponse.newBuilder().setErrorCode(12).setErrorMessage("not implemented"));
+                            response.setErrorResponse(ErrorResponse.newBuilder()
+                                    .setErrorCode(Status.Code.UNIMPLEMENTED.value())
+                                    .setErrorMessage("not implemented"));
                     }
                     out.onNext(response.build());
                 }
@@ -303,7 +305,7 @@ class GrpcReflectionTest {
 
         private static ErrorResponse notFound() {
             return ErrorResponse.newBuilder()
-                    .setErrorCode(5)
+                    .setErrorCode(Status.Code.NOT_FOUND.value())
                     .setErrorMessage("not found")
                     .build();
         }

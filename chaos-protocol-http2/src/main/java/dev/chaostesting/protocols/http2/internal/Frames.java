@@ -1,5 +1,7 @@
 package dev.chaostesting.protocols.http2.internal;
 
+import java.util.List;
+
 /** HTTP/2 frame types, flags, settings and error codes (RFC 9113). */
 public final class Frames {
 
@@ -41,22 +43,22 @@ public final class Frames {
         "CONTINUATION"
     };
 
-    private static final String[] ERRORS = {
-        "NO_ERROR",
-        "PROTOCOL_ERROR",
-        "INTERNAL_ERROR",
-        "FLOW_CONTROL_ERROR",
-        "SETTINGS_TIMEOUT",
-        "STREAM_CLOSED",
-        "FRAME_SIZE_ERROR",
-        "REFUSED_STREAM",
-        "CANCEL",
-        "COMPRESSION_ERROR",
-        "CONNECT_ERROR",
-        "ENHANCE_YOUR_CALM",
-        "INADEQUATE_SECURITY",
-        "HTTP_1_1_REQUIRED"
-    };
+    /** HTTP/2 error codes by name, indexed by their number (RFC 9113 section 7). */
+    public static final List<String> ERROR_CODES = List.of(
+            "NO_ERROR",
+            "PROTOCOL_ERROR",
+            "INTERNAL_ERROR",
+            "FLOW_CONTROL_ERROR",
+            "SETTINGS_TIMEOUT",
+            "STREAM_CLOSED",
+            "FRAME_SIZE_ERROR",
+            "REFUSED_STREAM",
+            "CANCEL",
+            "COMPRESSION_ERROR",
+            "CONNECT_ERROR",
+            "ENHANCE_YOUR_CALM",
+            "INADEQUATE_SECURITY",
+            "HTTP_1_1_REQUIRED");
 
     private Frames() {}
 
@@ -67,7 +69,7 @@ public final class Frames {
     /** An error code as its RFC 9113 name and number, e.g. {@code CANCEL (0x8)}. */
     public static String errorName(long code) {
         var hex = "0x" + Long.toHexString(code);
-        return code >= 0 && code < ERRORS.length ? ERRORS[(int) code] + " (" + hex + ")" : hex;
+        return code >= 0 && code < ERROR_CODES.size() ? ERROR_CODES.get((int) code) + " (" + hex + ")" : hex;
     }
 
     /** Writes a 9-byte frame header. */

@@ -5,7 +5,7 @@ import io.netty.util.AsciiString;
 import java.io.ByteArrayOutputStream;
 
 /** What the in-line handler needs of HPACK (RFC 7541) beyond Netty's decoder: scanning and literal encoding. */
-final class Hpack {
+public final class Hpack {
 
     private Hpack() {}
 
@@ -70,7 +70,8 @@ final class Hpack {
         out.write(s.array(), s.arrayOffset(), s.length());
     }
 
-    static void writeInteger(ByteArrayOutputStream out, int firstBits, int prefixBits, int value) {
+    /** An HPACK integer with an N-bit prefix (RFC 7541 section 5.1). */
+    public static void writeInteger(ByteArrayOutputStream out, int firstBits, int prefixBits, int value) {
         int max = (1 << prefixBits) - 1;
         if (value < max) {
             out.write(firstBits | value);

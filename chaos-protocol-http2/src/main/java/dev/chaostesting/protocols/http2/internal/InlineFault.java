@@ -51,23 +51,6 @@ public record InlineFault(
             "DATA_LOSS",
             "UNAUTHENTICATED");
 
-    /** HTTP/2 error codes by name, indexed by their number (RFC 9113 section 7). */
-    public static final List<String> ERROR_CODES = List.of(
-            "NO_ERROR",
-            "PROTOCOL_ERROR",
-            "INTERNAL_ERROR",
-            "FLOW_CONTROL_ERROR",
-            "SETTINGS_TIMEOUT",
-            "STREAM_CLOSED",
-            "FRAME_SIZE_ERROR",
-            "REFUSED_STREAM",
-            "CANCEL",
-            "COMPRESSION_ERROR",
-            "CONNECT_ERROR",
-            "ENHANCE_YOUR_CALM",
-            "INADEQUATE_SECURITY",
-            "HTTP_1_1_REQUIRED");
-
     private static final Set<String> FIELDS = Set.of("match", "grpcStatus", "message", "status", "rstStream");
     private static final Set<String> MATCH_FIELDS = Set.of("rpc", "method", "path");
 
@@ -134,7 +117,7 @@ public record InlineFault(
             }
             return new InlineFault(rpc, method, path, Answer.HTTP_STATUS, n.intValue(), "");
         }
-        int code = named("rstStream", spec.get("rstStream"), ERROR_CODES, 0, 13);
+        int code = named("rstStream", spec.get("rstStream"), Frames.ERROR_CODES, 0, 13);
         return new InlineFault(rpc, method, path, Answer.RST_STREAM, code, "");
     }
 
