@@ -5,13 +5,14 @@ import dev.chaostesting.protocols.mysql.MysqlFaults.ServerError;
 import dev.chaostesting.spi.InlineContext;
 import dev.chaostesting.spi.InlineHandler;
 import dev.chaostesting.spi.Side;
+import dev.chaostesting.sql.SqlMatch;
 import dev.chaostesting.sql.SqlStatement;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -417,51 +418,24 @@ public final class MysqlInline implements InlineHandler {
         if (faults.isEmpty()) {
             return null;
         }
-        SqlStatement analysis = null;
+        SqlStatement[] analysis = {null}; // analysed once, when a fault asks for kind or table
+        Supplier<SqlStatement> analyzed = () -> {
+            if (analysis[0] == null) {
+                analysis[0] = SqlStatement.analyze(sql);
+            }
+            return analysis[0];
+        };
         for (var active : faults) {
             var spec = active.spec();
             var match = spec.get("match") instanceof Map<?, ?> m ? m : Map.of();
             if (match.get("command") instanceof String c && !c.equalsIgnoreCase(command)) {
                 continue;
             }
-            if ((match.containsKey("kind") || match.containsKey("table")) && analysis == null) {
-                analysis = SqlStatement.analyze(sql);
-            }
-            if (matches(match, sql, analysis)) {
+            if (SqlMatch.matches(match, sql, analyzed)) {
                 return toFault(active);
             }
         }
         return null;
-    }
-
-    static boolean matches(Map<?, ?> match, String sql, @Nullable SqlStatement analysis) {
-        if (match.get("kind") instanceof String kind && (analysis == null || !kind.equalsIgnoreCase(analysis.kind()))) {
-            return false;
-        }
-        if (match.get("table") instanceof String table) {
-            boolean named = analysis != null
-                    && (analysis.tablesRead().stream().anyMatch(t -> sameTable(t, table))
-                            || analysis.tablesWritten().stream().anyMatch(t -> sameTable(t, table)));
-            if (!named) {
-                return false;
-            }
-        }
-        if (match.get("sql") instanceof String pattern) {
-            return Pattern.compile(pattern, Pattern.CASE_INSENSITIVE | Pattern.DOTALL)
-                    .matcher(sql)
-                    .find();
-        }
-        return true;
-    }
-
-    private static boolean sameTable(String recorded, String wanted) {
-        var r = unquote(recorded.toLowerCase(Locale.ROOT));
-        var w = unquote(wanted.toLowerCase(Locale.ROOT));
-        return r.equals(w) || r.endsWith("." + w);
-    }
-
-    private static String unquote(String name) {
-        return name.replace("`", "").replace("\"", "");
     }
 
     static Fault toFault(InlineContext.ActiveFault active) {

@@ -4,6 +4,7 @@ import dev.chaostesting.protocols.postgres.PostgresFaults;
 import dev.chaostesting.spi.InlineContext;
 import dev.chaostesting.spi.InlineHandler;
 import dev.chaostesting.spi.Side;
+import dev.chaostesting.sql.SqlMatch;
 import dev.chaostesting.sql.SqlStatement;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -330,29 +330,7 @@ public final class PostgresInline implements InlineHandler {
         if (!(spec.get("match") instanceof Map<?, ?> match)) {
             return true; // no match: every statement
         }
-        var analysis = SqlStatement.analyze(sql);
-        if (match.get("kind") instanceof String kind && !kind.equalsIgnoreCase(analysis.kind())) {
-            return false;
-        }
-        if (match.get("table") instanceof String table) {
-            boolean named = analysis.tablesRead().stream().anyMatch(t -> sameTable(t, table))
-                    || analysis.tablesWritten().stream().anyMatch(t -> sameTable(t, table));
-            if (!named) {
-                return false;
-            }
-        }
-        if (match.get("sql") instanceof String pattern) {
-            return Pattern.compile(pattern, Pattern.CASE_INSENSITIVE | Pattern.DOTALL)
-                    .matcher(sql)
-                    .find();
-        }
-        return true;
-    }
-
-    private static boolean sameTable(String recorded, String wanted) {
-        var r = recorded.toLowerCase(Locale.ROOT);
-        var w = wanted.toLowerCase(Locale.ROOT);
-        return r.equals(w) || r.endsWith("." + w);
+        return SqlMatch.matches(match, sql, () -> SqlStatement.analyze(sql));
     }
 
     private static Fault toFault(InlineContext.ActiveFault active) {
