@@ -192,20 +192,9 @@ public final class RedisDecoder implements StreamDecoder {
             skipNextReply = false;
         }
 
-        String confirmation = null;
-        int expected = 1;
-        int channels = args.size() - 1;
-        switch (name) {
-            case "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE" -> {
-                confirmation = name.toLowerCase(Locale.ROOT);
-                expected = Math.max(1, channels);
-            }
-            case "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE" -> {
-                confirmation = name.toLowerCase(Locale.ROOT);
-                expected = channels > 0 ? channels : -1;
-            }
-            default -> {}
-        }
+        var subscription = Subscription.of(name, args.size() - 1);
+        String confirmation = subscription.confirmation();
+        int expected = subscription.expected();
         if (pending.size() >= MAX_PENDING || pendingBytes > MAX_PENDING_BYTES) {
             pending.add(new Pending(request, name, frame.startMicros(), frame.bytes(), confirmation, expected));
             fail(

@@ -295,21 +295,8 @@ public final class RedisInline implements InlineHandler {
             repliesOff = false;
             skipNext = false;
         }
-        String confirmation = null;
-        int expected = 1;
-        int channels = (int) Math.min(Integer.MAX_VALUE, value.count - 1);
-        switch (name) {
-            case "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE" -> {
-                confirmation = name.toLowerCase(Locale.ROOT);
-                expected = Math.max(1, channels);
-            }
-            case "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE" -> {
-                confirmation = name.toLowerCase(Locale.ROOT);
-                expected = channels > 0 ? channels : -1;
-            }
-            default -> {}
-        }
-        turns.add(new Turn(name, null, 0, confirmation, expected));
+        var subscription = Subscription.of(name, (int) Math.min(Integer.MAX_VALUE, value.count - 1));
+        turns.add(new Turn(name, null, 0, subscription.confirmation(), subscription.expected()));
     }
 
     private InlineFault.@Nullable Matched match(String name, List<Resp> args) {
