@@ -44,7 +44,7 @@ class SuiteRunnerPathsTest {
     @Test
     void a_rust_suite_builds_into_the_work_directory_given_relative() throws Exception {
         assumeTrue(SuiteRunner.missingToolchain("rust") == null, () -> SuiteRunner.missingToolchain("rust"));
-        var project = Files.createDirectories(dir.resolve("suite/tests-rust"));
+        var project = Files.createDirectories(deepEnough(dir.resolve("suite")).resolve("tests-rust"));
         Files.writeString(
                 project.resolve("Cargo.toml"),
                 "[package]\nname = \"paths\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\n");
@@ -58,6 +58,23 @@ class SuiteRunnerPathsTest {
 
         assertThat(outcome.passed()).as(outcome.output()).isTrue();
         assertThat(work.resolve("cargo-target")).isDirectory();
-        assertThat(project.resolve(relative(work))).doesNotExist();
+        var misplaced = project.resolve(relative(work)).normalize();
+        assertThat(misplaced).isNotEqualTo(work.toAbsolutePath().normalize());
+        assertThat(misplaced).doesNotExist();
+    }
+
+    /**
+     * A directory under {@code base} at least one level deeper than the current directory. The relative work path, if
+     * wrongly resolved from a project there, then climbs to a directory other than the root and names a place distinct
+     * from the real work directory: otherwise (a shallow temporary directory, a deep working directory) both resolve
+     * to the same place and the mistake could not be seen.
+     */
+    private static Path deepEnough(Path base) {
+        int cwdDepth = Path.of("").toAbsolutePath().normalize().getNameCount();
+        var p = base.toAbsolutePath().normalize();
+        while (p.getNameCount() <= cwdDepth) {
+            p = p.resolve("d");
+        }
+        return p;
     }
 }
