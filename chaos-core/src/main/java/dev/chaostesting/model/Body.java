@@ -101,13 +101,27 @@ public record Body(
         return new Body(bytes, size, truncated, encoding);
     }
 
-    static @Nullable String utf8(byte[] bytes) {
+    private static @Nullable String utf8(byte[] bytes) {
+        return utf8(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Bytes {@code from} (inclusive) to {@code to} (exclusive) of {@code bytes} decoded as UTF-8, or null when they are
+     * not valid UTF-8: for codecs that record a protocol's text as a string when it is one.
+     */
+    public static @Nullable String utf8(byte[] bytes, int from, int to) {
+        // The JDK's decoding with replacement is the fast one (ASCII is copied in bulk); only a text holding the
+        // replacement character, which a valid text may hold too, is checked strictly.
+        var lenient = new String(bytes, from, to - from, StandardCharsets.UTF_8);
+        if (lenient.indexOf('\uFFFD') < 0) {
+            return lenient;
+        }
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
+                    .decode(ByteBuffer.wrap(bytes, from, to - from))
                     .toString();
         } catch (CharacterCodingException e) {
             return null;

@@ -1,6 +1,7 @@
 package dev.chaostesting.sql;
 
 import dev.chaostesting.sql.internal.Analyzer;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,45 @@ public record SqlStatement(
     /** Analyses one statement (or the first of several). Never throws; thread-safe; results are cached by shape. */
     public static SqlStatement analyze(String sql) {
         return Analyzer.analyze(Objects.requireNonNull(sql, "sql"));
+    }
+
+    /**
+     * {@code analyze(sql).toFields()}, unmodifiable, from a cache shared by all connections for statements seen before
+     * (applications send the same statements over and over): for codecs recording the statement of each query.
+     * Thread-safe.
+     */
+    public static Map<String, Object> fieldsOf(String sql) {
+        return FieldsCache.fields(Objects.requireNonNull(sql, "sql"));
+    }
+
+    /** The most recently used statements' fields, by text. */
+    private static final class FieldsCache {
+        private static final int MAX_ENTRIES = 2048;
+        private static final int MAX_CACHED_LENGTH = 8192;
+
+        private static final Map<String, Map<String, Object>> CACHE = new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> eldest) {
+                return size() > MAX_ENTRIES;
+            }
+        };
+
+        static Map<String, Object> fields(String sql) {
+            if (sql.length() > MAX_CACHED_LENGTH) {
+                return Collections.unmodifiableMap(analyze(sql).toFields());
+            }
+            synchronized (CACHE) {
+                var cached = CACHE.get(sql);
+                if (cached != null) {
+                    return cached;
+                }
+            }
+            var fields = Collections.unmodifiableMap(analyze(sql).toFields());
+            synchronized (CACHE) {
+                CACHE.put(sql, fields);
+            }
+            return fields;
+        }
     }
 
     /**

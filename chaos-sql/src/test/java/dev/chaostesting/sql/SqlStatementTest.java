@@ -146,4 +146,17 @@ class SqlStatementTest {
         assertThat(SqlStatement.analyze("'unterminated").shape()).isEqualTo("?");
         assertThat(SqlStatement.analyze("SELECT ".repeat(10_000)).kind()).isEqualTo("SELECT");
     }
+
+    @Test
+    void fieldsOfAStatementAreItsAnalysisSharedOnceSeen() {
+        var sql = "SELECT abalance FROM pgbench_accounts WHERE aid = 4711";
+        var fields = SqlStatement.fieldsOf(sql);
+        assertThat(fields).isEqualTo(SqlStatement.analyze(sql).toFields());
+        assertThat(SqlStatement.fieldsOf(new String(sql))).isSameAs(fields);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fields.put("kind", "DELETE"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        var longSql = "SELECT 1 FROM t WHERE x IN (" + "1, ".repeat(5000) + "2)";
+        assertThat(SqlStatement.fieldsOf(longSql))
+                .isEqualTo(SqlStatement.analyze(longSql).toFields());
+    }
 }

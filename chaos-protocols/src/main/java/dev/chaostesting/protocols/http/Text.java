@@ -1,8 +1,6 @@
 package dev.chaostesting.protocols.http;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import dev.chaostesting.model.Body;
 import java.nio.charset.StandardCharsets;
 
 /** Byte-level helpers for HTTP/1 text: token characters, decoding field text, and quoting values in messages. */
@@ -90,16 +88,8 @@ final class Text {
     }
 
     private static String decodeNonAscii(byte[] bytes, int from, int to) {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, from, to - from))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return latin1(bytes, from, to);
-        }
+        var text = Body.utf8(bytes, from, to);
+        return text != null ? text : latin1(bytes, from, to);
     }
 
     /** The bytes in single quotes for an error message: printable ASCII as is, others as \xNN, long values cut. */

@@ -5,10 +5,6 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnknownFieldSet;
 import dev.chaostesting.model.Body;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,15 +100,6 @@ public final class ProtobufTree {
     }
 
     private static @Nullable String utf8(ByteString bytes) {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return bytes.isValidUtf8() ? bytes.toStringUtf8() : null;
     }
 }

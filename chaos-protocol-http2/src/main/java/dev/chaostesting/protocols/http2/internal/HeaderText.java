@@ -1,12 +1,10 @@
 package dev.chaostesting.protocols.http2.internal;
 
+import dev.chaostesting.model.Body;
 import dev.chaostesting.model.Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -34,16 +32,8 @@ final class HeaderText {
     static String text(CharSequence s) {
         byte[] bytes =
                 s instanceof AsciiString a ? a.toByteArray() : s.toString().getBytes(StandardCharsets.ISO_8859_1);
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return new String(bytes, StandardCharsets.ISO_8859_1);
-        }
+        var text = Body.utf8(bytes, 0, bytes.length);
+        return text != null ? text : new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
     /** Decodes a {@code grpc-message} value: percent-encoded UTF-8 (gRPC over HTTP/2, "Responses"). */

@@ -80,10 +80,7 @@ final class Commands {
             x.request.put("sqlTruncated", true);
             x.request.put("sqlBytes", packet.size() - 1);
         }
-        x.request.put(
-                "statement",
-                new java.util.LinkedHashMap<String, Object>(
-                        SqlStatement.analyze(sql).toFields()));
+        x.request.put("statement", SqlStatement.fieldsOf(sql));
     }
 
     /** Query attributes (MySQL 8.0.23+) come before the SQL text; they are skipped, not recorded. */
@@ -157,7 +154,7 @@ final class Commands {
             x.statement = st;
             x.request.put("statementId", st.id);
             x.request.put("sql", st.sql);
-            x.request.put("statement", SqlStatement.analyze(st.sql).toFields());
+            x.request.put("statement", SqlStatement.fieldsOf(st.sql));
             int flags = p.u8();
             p.u32(); // iteration count, always 1
             if ((flags & 0x0f) != 0) {

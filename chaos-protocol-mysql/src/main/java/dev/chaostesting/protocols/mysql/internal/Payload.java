@@ -1,7 +1,6 @@
 package dev.chaostesting.protocols.mysql.internal;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import dev.chaostesting.model.Body;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -152,28 +151,11 @@ final class Payload {
 
     /** UTF-8 when the bytes are valid UTF-8, else ISO-8859-1, so that every byte survives. */
     static String text(byte[] b) {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(b))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return new String(b, StandardCharsets.ISO_8859_1);
-        }
+        var text = Body.utf8(b, 0, b.length);
+        return text != null ? text : new String(b, StandardCharsets.ISO_8859_1);
     }
 
     static boolean isUtf8(byte[] b) {
-        try {
-            StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(b));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
+        return Body.utf8(b, 0, b.length) != null;
     }
 }

@@ -1,6 +1,7 @@
 package dev.chaostesting.protocols.postgres.internal;
 
 import dev.chaostesting.protocols.postgres.internal.Session.Await;
+import dev.chaostesting.sql.SqlStatement;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -371,7 +372,7 @@ final class Frontend {
         if (cut) {
             e.request.put("sqlTruncated", true);
         }
-        e.request.put("statement", SqlAnalysis.fields(sql));
+        e.request.put("statement", SqlStatement.fieldsOf(sql));
     }
 
     /** A message whose payload is one string (Query, CopyFail), cut or not. */
@@ -405,7 +406,7 @@ final class Frontend {
                 if (statement.sqlCut) {
                     request.put("sqlTruncated", true);
                 }
-                request.put("statement", SqlAnalysis.fields(statement.sql));
+                request.put("statement", SqlStatement.fieldsOf(statement.sql));
             }
             if (!statement.name.isEmpty()) {
                 request.put("statementName", statement.name);

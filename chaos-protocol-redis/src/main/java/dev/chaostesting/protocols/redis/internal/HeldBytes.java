@@ -27,7 +27,7 @@ final class HeldBytes {
         if (count < limit) {
             int take = (int) Math.min(n, limit - count);
             ensure((int) count + take);
-            data.duplicate().get(bytes, (int) count, take);
+            data.get(data.position(), bytes, (int) count, take);
         }
         count += n;
     }

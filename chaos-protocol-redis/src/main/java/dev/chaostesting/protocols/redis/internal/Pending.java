@@ -1,14 +1,14 @@
 package dev.chaostesting.protocols.redis.internal;
 
+import dev.chaostesting.model.StructuredMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** A command waiting for its reply or replies. */
 final class Pending {
 
-    final Map<String, @Nullable Object> request;
+    final StructuredMessage request;
     final String name;
     final long startMicros;
     final long bytes;
@@ -20,7 +20,7 @@ final class Pending {
     final List<RespReader.Frame> replies = new ArrayList<>();
 
     Pending(
-            Map<String, @Nullable Object> request,
+            StructuredMessage request,
             String name,
             long startMicros,
             long bytes,

@@ -7,6 +7,7 @@ import dev.chaostesting.spi.DecoderContext;
 import dev.chaostesting.spi.Side;
 import dev.chaostesting.spi.StreamDecoder;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -141,8 +142,7 @@ public final class RedisDecoder implements StreamDecoder {
         var command = Secrets.recorded(value.elements);
         var args = value.elements;
         var name = word(args, 0);
-        var sub = word(args, 1);
-        var request = new LinkedHashMap<String, @Nullable Object>();
+        var request = StructuredMessage.builder();
         request.put("command", command);
         request.put("name", name);
         if (value.elementsTruncated()) {
@@ -172,19 +172,19 @@ public final class RedisDecoder implements StreamDecoder {
             default -> {}
         }
 
-        boolean replyCommand = name.equals("CLIENT") && sub.equals("REPLY");
+        boolean replyCommand = name.equals("CLIENT") && word(args, 1).equals("REPLY");
         var mode = replyCommand ? word(args, 2) : "";
         // CLIENT REPLY ON is always answered; every other command is silenced while replies are off or skipped.
         if ((repliesOff || skipNextReply) && !(replyCommand && mode.equals("ON"))) {
             var why = repliesOff ? "off" : "skip";
             skipNextReply = false;
-            emitWithoutReply(frame, request, why);
+            emitWithoutReply(frame, request.build(), why);
             return;
         }
         if (replyCommand && (mode.equals("OFF") || mode.equals("SKIP"))) {
             repliesOff = mode.equals("OFF");
             skipNextReply = mode.equals("SKIP");
-            emitWithoutReply(frame, request, mode.toLowerCase(Locale.ROOT));
+            emitWithoutReply(frame, request.build(), mode.toLowerCase(Locale.ROOT));
             return;
         }
         if (replyCommand && mode.equals("ON")) {
@@ -196,7 +196,7 @@ public final class RedisDecoder implements StreamDecoder {
         String confirmation = subscription.confirmation();
         int expected = subscription.expected();
         if (pending.size() >= MAX_PENDING || pendingBytes > MAX_PENDING_BYTES) {
-            pending.add(new Pending(request, name, frame.startMicros(), frame.bytes(), confirmation, expected));
+            pending.add(new Pending(request.build(), name, frame.startMicros(), frame.bytes(), confirmation, expected));
             fail(
                     "pipeline: over "
                             + (pending.size() >= MAX_PENDING
@@ -209,7 +209,7 @@ public final class RedisDecoder implements StreamDecoder {
             return;
         }
         pendingBytes += Math.min(frame.bytes(), Math.max(context.maxBodyBytes(), 1024)) + 64;
-        pending.add(new Pending(request, name, frame.startMicros(), frame.bytes(), confirmation, expected));
+        pending.add(new Pending(request.build(), name, frame.startMicros(), frame.bytes(), confirmation, expected));
     }
 
     private void onReply(RespReader.Frame frame) {
@@ -271,13 +271,26 @@ public final class RedisDecoder implements StreamDecoder {
     }
 
     private static String word(List<Resp> args, int i) {
-        return i < args.size() ? args.get(i).text().toUpperCase(Locale.ROOT) : "";
+        if (i >= args.size()) {
+            return "";
+        }
+        // A command name is ASCII: upper-cased straight from its bytes, without a string in between.
+        var data = args.get(i).data;
+        var upper = new byte[data.length];
+        for (int k = 0; k < data.length; k++) {
+            byte c = data[k];
+            if (c < 0) {
+                return args.get(i).text().toUpperCase(Locale.ROOT);
+            }
+            upper[k] = c >= 'a' && c <= 'z' ? (byte) (c - 32) : c;
+        }
+        return new String(upper, StandardCharsets.ISO_8859_1);
     }
 
     private void emit(Pending command, @Nullable String error) {
         pendingBytes = Math.max(0, pendingBytes - Math.min(command.bytes, Math.max(context.maxBodyBytes(), 1024)) - 64);
         var b = context.newInteraction(PROTOCOL, command.startMicros)
-                .request(new StructuredMessage(command.request))
+                .request(command.request)
                 .requestBytes(command.bytes)
                 .responseBytes(command.replyBytes());
         if (command.replies.isEmpty()) {
@@ -310,9 +323,9 @@ public final class RedisDecoder implements StreamDecoder {
         return fields;
     }
 
-    private void emitWithoutReply(RespReader.Frame frame, Map<String, @Nullable Object> request, String replyMode) {
+    private void emitWithoutReply(RespReader.Frame frame, StructuredMessage request, String replyMode) {
         context.emit(context.newInteraction(PROTOCOL, frame.startMicros())
-                .request(new StructuredMessage(request))
+                .request(request)
                 .requestBytes(frame.bytes())
                 .timeToFirstByteMicros(-1)
                 .durationMicros(frame.endMicros() - frame.startMicros())
@@ -366,7 +379,7 @@ public final class RedisDecoder implements StreamDecoder {
                 ? context.newInteraction(PROTOCOL, serverReader.frameStartMicros())
                         .timeToFirstByteMicros(0)
                 : context.newInteraction(PROTOCOL, head.startMicros)
-                        .request(new StructuredMessage(head.request))
+                        .request(head.request)
                         .requestBytes(head.bytes)
                         .timeToFirstByteMicros(serverReader.frameStartMicros() - head.startMicros);
         context.emit(b.responseBytes((head == null ? 0 : head.replyBytes()) + serverReader.frameBytes())

@@ -2,7 +2,6 @@ package dev.chaostesting.protocols.redis.internal;
 
 import dev.chaostesting.spi.BodyCollector;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
@@ -312,12 +311,25 @@ public final class RespReader {
     }
 
     private String lineText() {
-        return new String(line, 0, lineLength, StandardCharsets.ISO_8859_1);
+        return Lines.text(line, lineLength);
+    }
+
+    /** Whether the line is exactly {@code text} (ASCII), without making a string of it. */
+    private boolean lineIs(String text) {
+        if (lineLength != text.length()) {
+            return false;
+        }
+        for (int i = 0; i < lineLength; i++) {
+            if (line[i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private @Nullable Frame lineDone(long at) throws MalformedRespException {
         if (lineMarker == ';') {
-            long n = length("streamed string chunk length", false);
+            long n = length(null, "streamed string chunk length", false);
             if (n == 0) {
                 streamedBlob = false;
                 state = State.TYPE;
@@ -342,7 +354,7 @@ public final class RespReader {
                 return complete(node, at);
             }
             case INTEGER, DOUBLE, BIG_NUMBER, BOOLEAN -> {
-                Lines.checkScalar(t, lineText());
+                Lines.checkScalar(t, line, lineLength);
                 return scalar(node, at);
             }
             case NULL -> {
@@ -372,18 +384,18 @@ public final class RespReader {
     }
 
     private @Nullable Frame blobHeader(RespType t, long at) throws MalformedRespException {
-        if (t == RespType.BULK && !client && lineText().equals("?")) {
+        if (t == RespType.BULK && !client && lineIs("?")) {
             startBlob(t);
             streamedBlob = true;
             state = State.CHUNK_TYPE;
             return null;
         }
-        if (t == RespType.BULK && !client && lineText().equals("-1")) {
+        if (t == RespType.BULK && !client && lineIs("-1")) {
             var node = new Resp(RespType.NULL);
             node.nullOf = RespType.BULK;
             return complete(node, at);
         }
-        long n = length(t.recordedName() + " length", false);
+        long n = length(t, "length", false);
         if (t == RespType.VERBATIM && n < 4) {
             throw new MalformedRespException("verbatim string length: " + n + " (expected: >= 4, for 'fmt:')");
         }
@@ -394,15 +406,15 @@ public final class RespReader {
     }
 
     private @Nullable Frame aggregateHeader(RespType t, long at) throws MalformedRespException {
-        boolean streamed = lineText().equals("?") && (t == RespType.ARRAY || t == RespType.SET || t == RespType.MAP);
+        boolean streamed = lineIs("?") && (t == RespType.ARRAY || t == RespType.SET || t == RespType.MAP);
         long n = 0;
         if (!streamed) {
-            if (t == RespType.ARRAY && lineText().equals("-1")) {
+            if (t == RespType.ARRAY && lineIs("-1")) {
                 var node = new Resp(RespType.NULL);
                 node.nullOf = RespType.ARRAY;
                 return complete(node, at);
             }
-            n = length(t.recordedName() + " length", true);
+            n = length(t, "length", true);
         }
         if (stack.size() >= MAX_DEPTH) {
             throw new MalformedRespException("nesting: over " + MAX_DEPTH + " levels (expected: <= " + MAX_DEPTH + ")");
@@ -416,8 +428,8 @@ public final class RespReader {
         return null;
     }
 
-    private long length(String what, boolean count) throws MalformedRespException {
-        return Lines.length(what, lineText(), count ? MAX_COUNT : MAX_BLOB);
+    private long length(@Nullable RespType type, String what, boolean count) throws MalformedRespException {
+        return Lines.length(type, what, line, lineLength, count ? MAX_COUNT : MAX_BLOB);
     }
 
     private void startBlob(RespType t) {

@@ -26,7 +26,7 @@ public final class Secrets {
     /** For each argument (as recorded; possibly cut short), whether it is a secret. */
     public static boolean[] find(List<byte[]> args) {
         var secret = new boolean[args.size()];
-        if (args.isEmpty()) {
+        if (args.isEmpty() || !mayCarrySecrets(args.get(0))) {
             return secret;
         }
         switch (word(args, 0)) {
@@ -96,13 +96,32 @@ public final class Secrets {
         return secret;
     }
 
+    /**
+     * Whether a command named {@code name} may carry secrets: its length and first letter are those of one of the
+     * commands {@link #find} looks into (most commands are ruled out without making a string of their name).
+     */
+    private static boolean mayCarrySecrets(byte[] name) {
+        if (name.length < 3 || name.length > 8) {
+            return false;
+        }
+        return switch (name[0] | 0x20) {
+            case 'a', 'h', 'm', 'c', 's' -> true;
+            default -> false;
+        };
+    }
+
     /** The arguments as recorded: strings or bodies, secrets replaced by {@link #REDACTED}. */
     public static List<@Nullable Object> recorded(List<Resp> args) {
-        var bytes = new ArrayList<byte[]>(args.size());
-        for (var arg : args) {
-            bytes.add(arg.data);
+        boolean[] secret;
+        if (args.isEmpty() || !mayCarrySecrets(args.get(0).data)) {
+            secret = new boolean[args.size()];
+        } else {
+            var bytes = new ArrayList<byte[]>(args.size());
+            for (var arg : args) {
+                bytes.add(arg.data);
+            }
+            secret = find(bytes);
         }
-        var secret = find(bytes);
         var out = new ArrayList<@Nullable Object>(args.size());
         for (int i = 0; i < args.size(); i++) {
             var arg = args.get(i);
