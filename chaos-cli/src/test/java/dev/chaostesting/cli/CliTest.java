@@ -186,7 +186,7 @@ class CliTest {
         }
     }
 
-    private static void waitForPort(int port) throws InterruptedException {
+    static void waitForPort(int port) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             try (var s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {

@@ -6,7 +6,9 @@ import dev.chaostesting.internal.observe.Codecs;
 import dev.chaostesting.model.Interaction;
 import dev.chaostesting.model.StructuredMessage;
 import dev.chaostesting.protocols.grpc.GrpcSchemas;
+import dev.chaostesting.protocols.http2.ShopService;
 import dev.chaostesting.recording.Recording;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * grpc/shop-grpc.pcap} was taken with tcpdump on loopback while a grpc-java client called a grpc-java server (the
  * {@code ShopService} of the HTTP/2 module's tests): {@code shop.Orders/Get} then the server-streaming {@code
  * shop.Orders/Watch}; {@code grpc/shop.pb} is the descriptor set of its protos ({@code shop/api.proto} importing {@code
- * shop/common.proto} and {@code google/protobuf/timestamp.proto}).
+ * shop/common.proto} and {@code google/protobuf/timestamp.proto}). The live tests run that {@code ShopService} (from the
+ * HTTP/2 module's test jar) with grpc-java's reflection service.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class GrpcOptionsTest {
@@ -76,6 +80,67 @@ class GrpcOptionsTest {
         var schemaless =
                 messages(Recording.open(plain).interactions().get(0), false).get(0);
         assertThat(schemaless).containsKey("fields").doesNotContainKey("value");
+    }
+
+    @Test
+    void observe_names_the_fields_of_live_calls_from_the_observed_servers_reflection() throws Exception {
+        int listen;
+        try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            listen = probe.getLocalPort();
+        }
+        var rec = dir.resolve("live");
+        try (var server = new ShopService(ProtoReflectionServiceV1.newInstance())) {
+            var observe = CompletableFuture.supplyAsync(() -> CliTest.run(
+                    "observe",
+                    "--mode=proxy",
+                    "--port=" + server.port(),
+                    "--listen=" + listen,
+                    "--duration=6s",
+                    "--output=" + rec,
+                    "--grpc-reflection"));
+            CliTest.waitForPort(listen);
+            // The client's results are the same through the interceptor.
+            assertThat(ShopService.calls(listen)).containsExactly("o-1", "o-2-0", "o-2-1", "o-2-2");
+            var r = observe.get(60, TimeUnit.SECONDS);
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err())
+                    .contains("gRPC schemas: 3 methods (server reflection at 127.0.0.1:" + server.port() + ")");
+        }
+        var calls = Recording.open(rec).interactions().stream()
+                .filter(i -> i.protocol().equals("grpc"))
+                .toList();
+        assertThat(calls).extracting(i -> field(i, true, "method")).containsExactly("Get", "Watch");
+        var get = messages(calls.get(0), false).get(0);
+        assertThat(get).containsEntry("type", "shop.Order");
+        var order = map(get.get("value"));
+        assertThat(order).containsEntry("id", "o-1").containsEntry("items", List.of("book", "pen"));
+        assertThat(map(order.get("total"))).containsEntry("currency", "EUR").containsEntry("units", 1250L);
+        assertThat(map(messages(calls.get(1), true).get(0).get("value"))).isEqualTo(Map.of("id", "o-2", "count", 3L));
+        assertThat(System.getProperty(GrpcSchemas.REFLECTION_PROPERTY))
+                .as("the property is put back after the command")
+                .isNull();
+    }
+
+    @Test
+    void import_asks_a_live_server_for_the_schema_of_a_capture() throws Exception {
+        var rec = dir.resolve("imported");
+        try (var server = new ShopService(ProtoReflectionServiceV1.newInstance())) {
+            var r = CliTest.run(
+                    "import",
+                    "--input=" + resource("shop-grpc.pcap"),
+                    "--output=" + rec,
+                    "--grpc-reflection=127.0.0.1:" + server.port());
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err())
+                    .contains("gRPC schemas: 3 methods (server reflection at 127.0.0.1:" + server.port() + ")");
+        }
+        var calls = Recording.open(rec).interactions();
+        var order = map(messages(calls.get(0), false).get(0).get("value"));
+        assertThat(order).containsEntry("id", "o-1");
+        assertThat(map(order.get("created"))).containsEntry("seconds", 1_700_000_000L);
+        assertThat(messages(calls.get(1), false))
+                .extracting(m -> map(m.get("value")).get("id"))
+                .containsExactly("o-2-0", "o-2-1", "o-2-2");
     }
 
     @Test

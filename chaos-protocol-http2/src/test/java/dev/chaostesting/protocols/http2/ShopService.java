@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * and {@code google/protobuf/timestamp.proto}. The service carries its descriptors as grpc-java's generated code does,
  * so that a reflection service on the same server describes it. Messages are DynamicMessages.
  */
-final class ShopService implements AutoCloseable {
+public final class ShopService implements AutoCloseable {
 
     static final FileDescriptorProto COMMON_PROTO = FileDescriptorProto.newBuilder()
             .setName("shop/common.proto")
@@ -145,7 +145,7 @@ final class ShopService implements AutoCloseable {
     private final Server server;
 
     /** The shop service and these others (a reflection service...). */
-    ShopService(BindableService... more) throws IOException {
+    public ShopService(BindableService... more) throws IOException {
         var builder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .addService(definition());
         for (var service : more) {
@@ -154,7 +154,7 @@ final class ShopService implements AutoCloseable {
         server = builder.build().start();
     }
 
-    int port() {
+    public int port() {
         return server.getPort();
     }
 
@@ -190,7 +190,7 @@ final class ShopService implements AutoCloseable {
     }
 
     /** Calls Get("o-1") and Watch("o-2", 3) on one connection; returns the order ids received. */
-    static List<String> calls(int port) throws InterruptedException {
+    public static List<String> calls(int port) throws InterruptedException {
         ManagedChannel channel = EchoService.channel(port);
         try {
             var ids = new ArrayList<String>();
