@@ -420,6 +420,132 @@ class MariaDbRealServerTest {
         }
     }
 
+    @Test
+    void a_compressed_cli_session_is_decoded_and_the_client_gets_the_same_results() throws Exception {
+        var direct = db.cli(db.port(), "root", null, CLI_SQL.formatted("z"), "--compress");
+        try (var proxy = Interceptor.onPort(db.port()).record().start()) {
+            var proxied = db.cli(proxy.port(), "root", null, CLI_SQL.formatted("z"), "--compress");
+            assertThat(proxied).isEqualTo(direct);
+            assertThat(proxied.output()).contains("1\ta\n2\tb\n3\tNULL").contains("ERROR 1146 (42S02)");
+
+            var all = awaitQuit(proxy.recording());
+            assertThat(all).allSatisfy(i -> assertThat(i.protocol()).isEqualTo("mysql"));
+            assertThat(request(all.get(0))).containsEntry("compression", "zlib");
+            assertThat(all.subList(1, all.size()))
+                    .allSatisfy(i -> assertThat(i.attributes()).containsEntry("compression", "zlib"));
+            var select = bySql(all, "SELECT id, name FROM shop.cli_z");
+            assertThat(response(select).get("rows"))
+                    .isEqualTo(List.of(List.of("1", "a"), List.of("2", "b"), Arrays.asList("3", null)));
+            assertThat(castMap(response(bySql(all, "SELECT * FROM shop.missing_table"))
+                            .get("error")))
+                    .containsEntry("code", 1146L);
+            assertThat(response(bySql(all, "INSERT INTO shop.cli_z"))).containsEntry("affectedRows", 3L);
+        }
+    }
+
+    @Test
+    void a_compressed_load_data_local_infile_is_followed_to_its_answer() throws Exception {
+        var file = dir.resolve("zrows.csv");
+        Files.writeString(file, "1,x\n2,y\n3,z\n".repeat(2000));
+        var sql = "CREATE TABLE IF NOT EXISTS shop.zloaded (id INT, v VARCHAR(5)); LOAD DATA LOCAL INFILE '" + file
+                + "' INTO TABLE shop.zloaded FIELDS TERMINATED BY ','; SELECT COUNT(*) FROM shop.zloaded";
+        try (var proxy = Interceptor.onPort(db.port()).record().start()) {
+            var result = db.cli(proxy.port(), "root", null, sql, "--local-infile=1", "--compress");
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            var all = awaitQuit(proxy.recording());
+            assertThat(all).allSatisfy(i -> assertThat(i.protocol()).isEqualTo("mysql"));
+            var load = bySql(all, "LOAD DATA LOCAL INFILE");
+            assertThat(load.attributes())
+                    .containsEntry("localInfile", file.toString())
+                    .containsEntry("compression", "zlib");
+            assertThat(response(load))
+                    .containsEntry("type", "OK")
+                    .containsEntry("affectedRows", 6000L)
+                    .containsEntry("localInfileBytes", 24000L);
+            assertThat(response(bySql(all, "SELECT COUNT(*)")).get("rows")).isEqualTo(List.of(List.of("6000")));
+        }
+    }
+
+    @Test
+    void mysql_connector_j_with_compression_is_decoded() throws Exception {
+        try (var proxy = Interceptor.onPort(db.port()).record().start()) {
+            var url = "jdbc:mysql://127.0.0.1:" + proxy.port()
+                    + "/shop?useServerPrepStmts=true&sslMode=DISABLED&allowPublicKeyRetrieval=true&useCompression=true";
+            try (var c = DriverManager.getConnection(url, "alice", PASSWORD)) {
+                try (var s = c.createStatement();
+                        var rs = s.executeQuery("SELECT 40 + 2 AS answer, REPEAT('q', 70000) AS big")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(42);
+                    assertThat(rs.getString(2)).hasSize(70000);
+                }
+                try (var p = c.prepareStatement("SELECT ? AS x, ? AS y")) {
+                    p.setString(1, "cj");
+                    p.setLong(2, 7);
+                    try (var rs = p.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString(1)).isEqualTo("cj");
+                    }
+                }
+            }
+            var all = awaitQuit(proxy.recording());
+            assertThat(all).allSatisfy(i -> assertThat(i.protocol()).isEqualTo("mysql"));
+            assertThat(request(all.get(0))).containsEntry("compression", "zlib");
+            assertThat(response(bySql(all, "SELECT 40 + 2 AS answer")).get("rowCount"))
+                    .isEqualTo(1L);
+            assertThat(bySql(all, "SELECT 40 + 2 AS answer").attributes()).containsEntry("compression", "zlib");
+            var exec = all.stream()
+                    .filter(i -> "COM_STMT_EXECUTE".equals(request(i).get("command")))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(request(exec).get("parameters")).isEqualTo(List.of("cj", 7L));
+            assertThat(response(exec).get("rows").toString()).contains("cj");
+        }
+    }
+
+    /**
+     * MariaDB Connector/J with useCompression=true: the proxy decodes the compressed session, text and prepared; a live
+     * capture of the proxy's connection to the server and a replay of the same bytes in any fragmentation decode alike,
+     * with every wire byte counted once.
+     */
+    @Test
+    void a_compressed_jdbc_session_is_decoded_by_the_proxy_a_live_capture_and_fragmented_replays() throws Exception {
+        DebianPackages.require("tcpdump", "tcpdump", true);
+        var captured = Collections.synchronizedList(new ArrayList<Interaction>());
+        try (var proxy = Interceptor.onPort(db.port()).record().start();
+                var tap = new Tap(proxy.port());
+                var capture = LiveCapture.start(
+                        "lo", "tcp port " + db.port(), CaptureOptions.defaults().onlyPorts(db.port()), captured::add)) {
+            var url = "jdbc:mariadb://127.0.0.1:" + tap.port()
+                    + "/shop?useServerPrepStmts=true&allowMultiQueries=true&useCompression=true";
+            try (var c = DriverManager.getConnection(url, "alice", PASSWORD)) {
+                jdbcSession(c);
+                try (var s = c.createStatement();
+                        var rs = s.executeQuery("SELECT REPEAT('z', 100000) AS big, 'after' AS next")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).hasSize(100000);
+                    assertThat(rs.getString(2)).isEqualTo("after");
+                }
+            }
+            var proxied = awaitQuit(proxy.recording());
+            capture.stop();
+            checkJdbcRecording(proxied);
+            assertThat(essence(captured)).isEqualTo(essence(proxied));
+            assertThat(request(proxied.get(0))).containsEntry("compression", "zlib");
+            assertThat(proxied.subList(1, proxied.size()))
+                    .allSatisfy(i -> assertThat(i.attributes()).containsEntry("compression", "zlib"));
+            assertThat(response(bySql(proxied, "SELECT REPEAT")).get("rowCount"))
+                    .isEqualTo(1L);
+
+            var script = tap.script();
+            var replayed = script.runAllWays();
+            assertThat(essence(replayed)).isEqualTo(essence(proxied));
+            assertThat(Script.countedBytes(replayed, dev.chaostesting.spi.Side.CLIENT))
+                    .isEqualTo(script.bytes(dev.chaostesting.spi.Side.CLIENT).length);
+            assertThat(Script.countedBytes(replayed, dev.chaostesting.spi.Side.SERVER))
+                    .isEqualTo(script.bytes(dev.chaostesting.spi.Side.SERVER).length);
+        }
+    }
+
     /** Interactions as recorded, without what differs between observers: times, addresses, connection ids. */
     static List<Map<String, Object>> essence(List<Interaction> all) {
         return all.stream()

@@ -248,15 +248,18 @@ class MysqlDecoderTest {
     }
 
     @Test
-    void a_compressed_connection_is_marked_and_passed_through_raw_after_the_handshake() {
+    void a_compressed_connection_is_marked_and_decoded_after_the_handshake() {
         long caps = BASE | CLIENT_COMPRESS;
-        var compressed = b(9, 0, 0, 0, 0, 0, 0, 3, 's', 'e', 'l', 'e', 'c');
-        var all = handshake(caps).client(compressed).server(b(1, 2, 3)).close().runAllWays();
+        var query = compressed(0, command(3, "SELECT 1"));
+        var answer = stored(1, ok(1, 0, 0, 2, 0));
+        var all = handshake(caps).client(query).server(answer).close().runAllWays();
 
         assertThat(request(all.get(0))).containsEntry("compression", "zlib");
-        assertThat(all.get(1).protocol()).isEqualTo("tcp");
+        assertThat(all.get(1).protocol()).isEqualTo("mysql");
         assertThat(all.get(1).attributes()).containsEntry("compression", "zlib");
-        assertThat(Script.rawBytes(all, Side.CLIENT)).isEqualTo(compressed);
+        assertThat(request(all.get(1))).containsEntry("sql", "SELECT 1");
+        assertThat(all.get(1).requestBytes()).isEqualTo(query.length);
+        assertThat(all.get(1).responseBytes()).isEqualTo(answer.length);
     }
 
     @Test

@@ -122,10 +122,61 @@ class MysqlFuzzTest {
                     sv(packet(1, b(0xfb), s("f"))),
                     c(concat(packet(2, s("1\n2\n")), packet(3))),
                     sv(ok(4, 2, 0, 2, 0))),
+            session(
+                    BASE | CLIENT_COMPRESS,
+                    c(compressed(0, command(3, "SELECT id, name FROM t"))),
+                    sv(compressed(
+                            1,
+                            concat(
+                                    packet(1, b(2)),
+                                    column(2, "t", "id", 8, 0),
+                                    column(3, "t", "name", 253, 0),
+                                    eof(4, 2),
+                                    textRow(5, "1", "a"),
+                                    textRow(6, "2", null),
+                                    eof(7, 2)))),
+                    c(stored(0, concat(command(0x0e, ""), command(3, "DO 1")))),
+                    sv(compressed(1, concat(ok(1, 0, 0, 2, 0), ok(1, 0, 0, 2, 0)))),
+                    c(compressed(0, packet(0, b(1))))),
+            session(
+                    DEPRECATE | CLIENT_COMPRESS,
+                    c(compressed(0, Arrays.copyOf(command(3, "SELECT '" + "x".repeat(300) + "'"), 150))),
+                    c(stored(
+                            1,
+                            Arrays.copyOfRange(
+                                    command(3, "SELECT '" + "x".repeat(300) + "'"),
+                                    150,
+                                    command(3, "SELECT '" + "x".repeat(300) + "'").length))),
+                    sv(compressed(2, concat(packet(1, b(1)), column(2, "", "x", 253, 0), textRow(3, "x".repeat(300))))),
+                    sv(compressed(3, okEof(4, 2))),
+                    c(compressed(0, concat(command(3, "LOAD DATA LOCAL INFILE 'f' INTO TABLE t")))),
+                    sv(stored(1, packet(1, b(0xfb), s("f")))),
+                    c(compressed(2, concat(packet(2, s("1\n2\n")), packet(3)))),
+                    sv(compressed(3, ok(3, 2, 0, 2, 0)))),
             List.of(
                     sv(greeting("8.0.36", BASE | CLIENT_SSL, "caching_sha2_password")),
                     c(concat(sslRequest(BASE), b(0x16, 3, 1, 0, 1, 0))),
                     sv(b(0x16, 3, 3, 0, 1, 0))));
+
+    @Test
+    void the_corpus_decodes_without_errors_in_any_fragmentation() {
+        for (var events : CORPUS) {
+            var script = Script.create();
+            events.forEach(e -> {
+                if (e.client()) {
+                    script.client(e.bytes());
+                } else {
+                    script.server(e.bytes());
+                }
+            });
+            var all = script.close().runAllWays();
+            script.assertAccountedFor(all, List.of(), true, describe(script));
+            assertThat(all)
+                    .as(describe(script))
+                    .allSatisfy(i -> assertThat(i.error()).isNull())
+                    .noneSatisfy(i -> assertThat(i.attributes()).containsKey("decodeError"));
+        }
+    }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)

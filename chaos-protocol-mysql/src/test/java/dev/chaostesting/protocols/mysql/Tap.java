@@ -32,7 +32,7 @@ final class Tap implements AutoCloseable {
     });
     private final List<Socket> sockets = new ArrayList<>();
     /** Given a whole client packet (header included) and whether it starts a command, returns bytes to answer with. */
-    private volatile BiFunction<byte[], Boolean, byte[]> interceptor = (packet, command) -> null;
+    private volatile @org.jspecify.annotations.Nullable BiFunction<byte[], Boolean, byte[]> interceptor;
 
     Tap(int target) throws IOException {
         this.target = target;
@@ -76,7 +76,14 @@ final class Tap implements AutoCloseable {
                     sockets.add(client);
                     sockets.add(server);
                 }
-                threads.execute(() -> clientToServer(client, server));
+                if (interceptor == null) {
+                    // Bytes as they come: compressed packets have another framing.
+                    var toServer = server.getOutputStream();
+                    var fromClient = client.getInputStream();
+                    threads.execute(() -> copy(fromClient, toServer, true, server));
+                } else {
+                    threads.execute(() -> clientToServer(client, server));
+                }
                 var fromServer = server.getInputStream();
                 var toClient = client.getOutputStream();
                 threads.execute(() -> copy(fromServer, toClient, false, client));
@@ -102,7 +109,8 @@ final class Tap implements AutoCloseable {
                 var packet = Arrays.copyOf(header, 4 + length);
                 int n = in.readNBytes(packet, 4, length);
                 var whole = Arrays.copyOf(packet, 4 + n);
-                var answer = n == length ? interceptor.apply(whole, header[3] == 0) : null;
+                var hook = interceptor;
+                var answer = n == length && hook != null ? hook.apply(whole, header[3] == 0) : null;
                 if (answer != null) {
                     // The client's packet never reaches the server; the answer stands in for the server's.
                     synchronized (toClient) {

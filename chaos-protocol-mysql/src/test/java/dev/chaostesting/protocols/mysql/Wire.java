@@ -53,6 +53,32 @@ final class Wire {
         return out.toByteArray();
     }
 
+    /** A compressed packet (CLIENT_COMPRESS) holding {@code content} deflated with zlib. */
+    static byte[] compressed(int seq, byte[] content) {
+        var deflater = new java.util.zip.Deflater();
+        deflater.setInput(content);
+        deflater.finish();
+        var out = new ByteArrayOutputStream();
+        var buf = new byte[8192];
+        while (!deflater.finished()) {
+            out.write(buf, 0, deflater.deflate(buf));
+        }
+        deflater.end();
+        return compressedFrame(seq, out.toByteArray(), content.length);
+    }
+
+    /** A compressed packet holding {@code content} stored as it is (uncompressed length 0). */
+    static byte[] stored(int seq, byte[] content) {
+        return compressedFrame(seq, content, 0);
+    }
+
+    /** A compressed packet header and payload, the header's lengths as given. */
+    static byte[] compressedFrame(int seq, byte[] payload, int uncompressedLength) {
+        int n = payload.length;
+        int u = uncompressedLength;
+        return concat(b(n, n >> 8, n >> 16, seq, u, u >> 8, u >> 16), payload);
+    }
+
     static byte[] concat(byte[]... parts) {
         var out = new ByteArrayOutputStream();
         for (var p : parts) {

@@ -28,20 +28,26 @@ public final class MysqlDecoder implements StreamDecoder {
 
     private final DecoderContext context;
     private final Session session;
-    private final PacketReader client;
-    private final PacketReader server;
+    private final Inbound client;
+    private final Inbound server;
     private final ArrayDeque<Exchange> pending = new ArrayDeque<>();
     private boolean greeted;
     private boolean done;
     private boolean clientEnded;
     private boolean serverEnded;
+    /** Set on a zlib connection once the handshake is done. */
+    private boolean compressed;
+
+    private long lastSeenAt = -1;
+    /** The packet being handled, for a fail-open to give back. */
+    private @Nullable Packet current;
 
     public MysqlDecoder(DecoderContext context) {
         this.context = context;
         int keep = Math.max(MIN_KEEP, context.maxBodyBytes());
         this.session = new Session(context.maxBodyBytes());
-        this.client = new PacketReader(keep);
-        this.server = new PacketReader(keep);
+        this.client = new Inbound(keep);
+        this.server = new Inbound(keep);
     }
 
     @Override
@@ -49,21 +55,70 @@ public final class MysqlDecoder implements StreamDecoder {
         if (done) {
             return;
         }
-        var reader = side == Side.CLIENT ? client : server;
-        Packet packet = null;
+        lastSeenAt = atMicros;
         try {
-            while (!done && (packet = reader.read(data, atMicros)) != null) {
-                var switchTo = side == Side.CLIENT ? clientPacket(packet) : serverPacket(packet);
-                packet = null;
-                if (switchTo != null) {
-                    handOver(switchTo, side, data, atMicros);
-                    return;
-                }
+            if (compressed) {
+                compressedData(side, data, atMicros);
+            } else {
+                plainData(side, data, atMicros);
             }
         } catch (MalformedPacketException e) {
-            failOpen(e.getMessage(), side, packet, data);
+            failOpen(e.getMessage(), side, current, data);
         } catch (RuntimeException e) {
-            failOpen("internal error: " + e, side, packet, data);
+            failOpen("internal error: " + e, side, current, data);
+        }
+    }
+
+    private void plainData(Side side, ByteBuffer data, long atMicros) throws MalformedPacketException {
+        var reader = (side == Side.CLIENT ? client : server).packets;
+        Packet packet;
+        while (!done && (packet = reader.read(data, atMicros)) != null) {
+            current = packet;
+            var switchTo = side == Side.CLIENT ? clientPacket(packet) : serverPacket(packet);
+            current = null;
+            if (switchTo != null) {
+                if ("zlib".equals(switchTo.get("compression"))) {
+                    startCompression();
+                    compressedData(side, data, atMicros);
+                } else {
+                    handOver(switchTo, side, data, atMicros);
+                }
+                return;
+            }
+        }
+    }
+
+    /** After the handshake's OK on a zlib connection: both directions are compressed packets from here on. */
+    private void startCompression() throws MalformedPacketException {
+        if (client.inMessage()) {
+            throw new MalformedPacketException("client packet begun before the handshake's OK (expected: compressed)");
+        }
+        int keep = Math.max(MIN_KEEP, context.maxBodyBytes());
+        client.compress(keep);
+        server.compress(keep);
+        compressed = true;
+    }
+
+    /** Inflates whole compressed packets and decodes the packets in them, each charged as CompressedReader says. */
+    private void compressedData(Side side, ByteBuffer data, long atMicros) throws MalformedPacketException {
+        var in = side == Side.CLIENT ? client : server;
+        var z = in.compressed();
+        var reader = in.packets;
+        while (!done && z.readFrame(data, atMicros)) {
+            ByteBuffer chunk;
+            while (!done && (chunk = z.nextChunk()) != null) {
+                Packet packet;
+                while (!done && (packet = reader.read(chunk, z.frameFirstAt(), atMicros)) != null) {
+                    current = packet.charged(z.charge());
+                    if (side == Side.CLIENT) {
+                        clientPacket(current);
+                    } else {
+                        serverPacket(current);
+                    }
+                    current = null;
+                    z.chargeRecorded();
+                }
+            }
         }
     }
 
@@ -72,9 +127,9 @@ public final class MysqlDecoder implements StreamDecoder {
         if (done) {
             return;
         }
-        var reader = side == Side.CLIENT ? client : server;
         boolean last = reset || (side == Side.CLIENT ? serverEnded : clientEnded);
-        if (reader.inMessage() || (last && (client.inMessage() || server.inMessage()))) {
+        var in = side == Side.CLIENT ? client : server;
+        if (in.inMessage() || (last && (client.inMessage() || server.inMessage()))) {
             emitCutShort(reset, atMicros);
         }
         if (side == Side.CLIENT) {
@@ -217,7 +272,11 @@ public final class MysqlDecoder implements StreamDecoder {
         }
     }
 
-    private static void checkSequence(Exchange x, Packet p, String side) throws MalformedPacketException {
+    private void checkSequence(Exchange x, Packet p, String side) throws MalformedPacketException {
+        if (compressed) {
+            // Inside compressed packets, peers number their packets from the compressed packets' sequence ids.
+            return;
+        }
         int expected = (x.lastSequenceId + 1) & 0xff;
         if (p.sequenceId() != expected) {
             throw new MalformedPacketException(
@@ -250,25 +309,33 @@ public final class MysqlDecoder implements StreamDecoder {
         b.durationMicros(Math.max(0, x.lastAt - x.startedAt));
         b.error(x.error);
         x.attributes.forEach(b::attribute);
+        if (compressed) {
+            b.attribute("compression", "zlib");
+        }
         context.emit(b);
     }
 
     /** Packets the connection's end cut short: recorded as raw TCP with what arrived of them, and why. */
     private void emitCutShort(boolean reset, long atMicros) {
+        boolean clientIn = client.inMessage();
+        boolean serverIn = server.inMessage();
         long startedAt = Math.min(
-                client.inMessage() ? client.partialFirstAt() : Long.MAX_VALUE,
-                server.inMessage() ? server.partialFirstAt() : Long.MAX_VALUE);
-        var what = client.inMessage() && server.inMessage()
-                ? "packets"
-                : client.inMessage() ? "client packet" : "server packet";
+                clientIn ? client.partialFirstAt() : Long.MAX_VALUE,
+                serverIn ? server.partialFirstAt() : Long.MAX_VALUE);
+        var what = clientIn && serverIn ? "packets" : clientIn ? "client packet" : "server packet";
         long clientWire = client.partialWireBytes();
         long serverWire = server.partialWireBytes();
+        var clientBytes = client.takePartial();
+        var serverBytes = server.takePartial();
         var b = context.newInteraction("tcp", startedAt);
-        b.request(clientWire > 0 ? new TcpData(body(client.takePartial(), clientWire)) : null);
-        b.response(serverWire > 0 ? new TcpData(body(server.takePartial(), serverWire)) : null);
+        b.request(clientWire > 0 ? new TcpData(body(clientBytes, clientWire)) : null);
+        b.response(serverWire > 0 ? new TcpData(body(serverBytes, serverWire)) : null);
         b.requestBytes(clientWire).responseBytes(serverWire);
         b.durationMicros(Math.max(0, atMicros - startedAt));
         b.error("connection " + (reset ? "reset" : "closed") + " in a " + what);
+        if (compressed) {
+            b.attribute("compression", "zlib");
+        }
         context.emit(b);
     }
 
@@ -297,6 +364,12 @@ public final class MysqlDecoder implements StreamDecoder {
         if (head != null) {
             head.requestBytes += uncounted[0];
             head.responseBytes += uncounted[1];
+        } else if (uncounted[0] + uncounted[1] > 0) {
+            // No command to count them with: a raw turn counts the bytes that were over the keep limit.
+            var b = context.newInteraction("tcp", Math.max(0, lastSeenAt));
+            b.requestBytes(uncounted[0]).responseBytes(uncounted[1]);
+            b.error("bytes not kept (over the keep limit) before decoding stopped: " + reason);
+            context.emit(b);
         }
         while (!pending.isEmpty()) {
             var x = pending.peekFirst();
@@ -308,19 +381,23 @@ public final class MysqlDecoder implements StreamDecoder {
 
     /** The bytes of one side not recorded in any interaction, in order; what cannot be rebuilt is counted. */
     private ByteBuffer unparsed(Side which, Side side, @Nullable Packet packet, ByteBuffer rest, long[] uncounted) {
-        var reader = which == Side.CLIENT ? client : server;
         int slot = which == Side.CLIENT ? 0 : 1;
+        var in = which == Side.CLIENT ? client : server;
+        var z = in.compressed();
         ByteBuffer bad = ByteBuffer.allocate(0);
         if (which == side && packet != null) {
-            var wire = packet.wire();
-            if (wire == null) {
+            if (z != null) {
+                // The packet was charged the compressed packets that completed it: those go back unrecorded.
+                bad = z.lastCharged();
+                uncounted[slot] += packet.wireBytes() - bad.remaining();
+            } else if (packet.wire() == null) {
                 uncounted[slot] += packet.wireBytes();
             } else {
-                bad = wire;
+                bad = packet.wire();
             }
         }
-        long partialWire = reader.partialWireBytes();
-        var partial = reader.takePartial();
+        long partialWire = in.partialWireBytes();
+        var partial = in.takePartial();
         uncounted[slot] += partialWire - partial.remaining();
         var tail = which == side ? rest : ByteBuffer.allocate(0);
         var all = ByteBuffer.allocate(bad.remaining() + partial.remaining() + tail.remaining());

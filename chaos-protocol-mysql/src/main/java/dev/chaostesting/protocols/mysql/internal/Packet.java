@@ -16,6 +16,11 @@ import java.nio.ByteBuffer;
 record Packet(
         int sequenceId, int lastSequenceId, byte[] payload, long size, long wireBytes, long firstAt, long lastAt) {
 
+    /** The same message charged with other wire bytes (on a compressed connection, see {@link CompressedReader}). */
+    Packet charged(long wire) {
+        return new Packet(sequenceId, lastSequenceId, payload, size, wire, firstAt, lastAt);
+    }
+
     boolean truncated() {
         return size > payload.length;
     }

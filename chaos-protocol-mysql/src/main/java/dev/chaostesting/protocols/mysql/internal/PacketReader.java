@@ -36,10 +36,15 @@ final class PacketReader {
      * null when no message completes in {@code data}.
      */
     Packet read(ByteBuffer data, long at) {
+        return read(data, at, at);
+    }
+
+    /** As {@link #read(ByteBuffer, long)}, with {@code startAt} the time of a message's first byte when it starts here. */
+    Packet read(ByteBuffer data, long startAt, long at) {
         while (data.hasRemaining()) {
             if (packetRemaining < 0) {
                 if (wireBytes == 0 && headerFill == 0) {
-                    firstAt = at;
+                    firstAt = startAt;
                 }
                 header[headerFill++] = data.get();
                 wireBytes++;
