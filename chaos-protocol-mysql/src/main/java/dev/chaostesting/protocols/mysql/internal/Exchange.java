@@ -1,5 +1,6 @@
 package dev.chaostesting.protocols.mysql.internal;
 
+import dev.chaostesting.model.StructuredMessage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,8 @@ final class Exchange {
 
     final int code;
     final Expect expect;
-    final Map<String, @Nullable Object> request = new LinkedHashMap<>();
+    /** The request's fields, checked as they are put (see {@link StructuredMessage#builder}). */
+    final StructuredMessage.Builder request = StructuredMessage.builder();
     /** Fields of the response that belong to no single result (greeting, authentication, statistics). */
     final Map<String, @Nullable Object> response = new LinkedHashMap<>();
 
@@ -133,12 +135,14 @@ final class Exchange {
      * The response fields: those of the first result, {@code error} from whichever result failed, and {@code results}
      * with all of them when there were several.
      */
-    Map<String, @Nullable Object> responseFields() {
-        var f = new LinkedHashMap<String, @Nullable Object>(response);
+    /** The response: its own fields, then the first result's, then all results when there are several. */
+    StructuredMessage responseMessage() {
+        var f = StructuredMessage.builder();
+        response.forEach(f::put);
         if (results.isEmpty()) {
-            return f;
+            return f.build();
         }
-        f.putAll(results.get(0).toFields());
+        results.get(0).putFields(f);
         if (results.size() > 1) {
             var all = new ArrayList<Object>();
             for (var r : results) {
@@ -150,6 +154,6 @@ final class Exchange {
             f.put("results", all);
             f.put("resultCount", resultCount);
         }
-        return f;
+        return f.build();
     }
 }

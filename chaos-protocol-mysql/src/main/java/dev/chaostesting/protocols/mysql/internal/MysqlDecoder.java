@@ -1,7 +1,6 @@
 package dev.chaostesting.protocols.mysql.internal;
 
 import dev.chaostesting.model.Body;
-import dev.chaostesting.model.StructuredMessage;
 import dev.chaostesting.model.TcpData;
 import dev.chaostesting.protocols.mysql.internal.Exchange.Expect;
 import dev.chaostesting.protocols.mysql.internal.Exchange.State;
@@ -297,8 +296,8 @@ public final class MysqlDecoder implements StreamDecoder {
         bindStatement(x);
         Commands.apply(x, session);
         var b = context.newInteraction("mysql", x.startedAt);
-        b.request(x.code == -2 ? null : StructuredMessage.of(x.request));
-        b.response(x.answered ? StructuredMessage.of(x.responseFields()) : null);
+        b.request(x.code == -2 ? null : x.request.build());
+        b.response(x.answered ? x.responseMessage() : null);
         b.requestBytes(x.requestBytes).responseBytes(x.responseBytes);
         long ttfb = -1;
         if (x.firstResponseAt >= 0) {

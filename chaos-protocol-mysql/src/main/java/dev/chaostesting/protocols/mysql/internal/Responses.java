@@ -237,7 +237,7 @@ final class Responses {
             r.fields.put("warnings", (long) p.u16());
         }
         x.addResult(r);
-        var st = new Session.Statement(id, String.valueOf(x.request.getOrDefault("sql", "")));
+        var st = new Session.Statement(id, String.valueOf(x.request.get("sql") instanceof String sql ? sql : ""));
         st.paramCount = params;
         x.statement = st;
         session.prepared(st);

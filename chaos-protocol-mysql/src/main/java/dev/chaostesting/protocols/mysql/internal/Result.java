@@ -1,5 +1,6 @@
 package dev.chaostesting.protocols.mysql.internal;
 
+import dev.chaostesting.model.StructuredMessage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,15 +101,25 @@ final class Result {
     /** The recorded fields of this result. */
     Map<String, Object> toFields() {
         var f = new LinkedHashMap<String, Object>(fields);
+        putResultSet(f::put);
+        return f;
+    }
+
+    /** The same fields, put into a message being built. */
+    void putFields(StructuredMessage.Builder b) {
+        fields.forEach(b::put);
+        putResultSet(b::put);
+    }
+
+    private void putResultSet(java.util.function.BiConsumer<String, Object> put) {
         if ("RESULT_SET".equals(fields.get("type"))) {
             var cols = new ArrayList<Object>();
             for (int i = 0; i < Math.min(columns.size(), MAX_RECORDED_COLUMNS); i++) {
                 cols.add(columns.get(i).toFields());
             }
-            f.put("columns", cols);
-            f.put("rowCount", rowCount);
-            f.put("rows", new ArrayList<>(rows));
+            put.accept("columns", cols);
+            put.accept("rowCount", rowCount);
+            put.accept("rows", new ArrayList<>(rows));
         }
-        return f;
     }
 }

@@ -32,7 +32,9 @@ final class Exchange {
     private long lastAt;
     private long requestBytes;
     private long responseBytes;
-    final Map<String, @Nullable Object> request = new LinkedHashMap<>();
+    /** The request's fields, checked as they are put (see {@link StructuredMessage#builder}). */
+    StructuredMessage.Builder request = StructuredMessage.builder();
+
     final Map<String, @Nullable Object> response = new LinkedHashMap<>();
     final List<Result> results = new ArrayList<>();
     private @Nullable Result current;
@@ -180,19 +182,20 @@ final class Exchange {
                 .error(error)
                 .attributes(attributes);
         if (kind != Kind.PUSH) {
-            builder.request(StructuredMessage.of(request));
+            builder.request(request.build());
         }
         if (responded || !response.isEmpty()) {
-            builder.response(StructuredMessage.of(responseFields()));
+            builder.response(responseMessage());
         }
         return builder;
     }
 
-    private Map<String, @Nullable Object> responseFields() {
-        var out = new LinkedHashMap<String, @Nullable Object>(response);
+    private StructuredMessage responseMessage() {
+        var out = StructuredMessage.builder();
+        response.forEach(out::put);
         if (!results.isEmpty()) {
             // The last result is the statement's outcome (as psql shows it); all are listed when there are several.
-            results.get(results.size() - 1).fields(out);
+            results.get(results.size() - 1).fields(out::put);
             if (results.size() > 1) {
                 var all = new ArrayList<Map<String, @Nullable Object>>();
                 for (var r : results) {
@@ -213,6 +216,6 @@ final class Exchange {
         if (transactionStatus != null) {
             out.put("transactionStatus", transactionStatus);
         }
-        return out;
+        return out.build();
     }
 }

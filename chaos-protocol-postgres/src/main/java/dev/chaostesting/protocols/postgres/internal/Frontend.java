@@ -1,5 +1,6 @@
 package dev.chaostesting.protocols.postgres.internal;
 
+import dev.chaostesting.model.StructuredMessage;
 import dev.chaostesting.protocols.postgres.internal.Session.Await;
 import dev.chaostesting.sql.SqlStatement;
 import java.nio.charset.StandardCharsets;
@@ -397,7 +398,7 @@ final class Frontend {
                         : e.hasParse
                                 ? "parse"
                                 : e.hasBind ? "bind" : e.hasClose ? "close" : e.synced ? "sync" : "flush";
-        var request = new LinkedHashMap<String, @Nullable Object>();
+        var request = StructuredMessage.builder();
         request.put("type", type);
         var statement = e.statement;
         if (statement != null) {
@@ -432,7 +433,6 @@ final class Frontend {
             request.put("close", List.copyOf(e.closedNames));
         }
         request.put("messages", List.copyOf(e.messages));
-        e.request.clear();
-        e.request.putAll(request);
+        e.request = request;
     }
 }

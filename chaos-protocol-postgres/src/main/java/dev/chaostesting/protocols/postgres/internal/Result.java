@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /** The result of one statement: its columns, row count, first rows, command tag, or COPY data. */
@@ -123,41 +124,42 @@ final class Result {
         return copyOut;
     }
 
-    void fields(Map<String, @Nullable Object> out) {
+    /** Puts this result's fields, in order, with {@code out} (a map's or a message builder's put). */
+    void fields(BiConsumer<String, @Nullable Object> out) {
         if (commandTag != null) {
-            out.put("commandTag", commandTag);
+            out.accept("commandTag", commandTag);
             var count = rowCount(commandTag);
             if (count != null) {
-                out.put("rowCount", count);
+                out.accept("rowCount", count);
             }
         }
         if (empty) {
-            out.put("emptyQuery", true);
+            out.accept("emptyQuery", true);
         }
         if (columns != null) {
-            out.put("columns", columns.toFields());
+            out.accept("columns", columns.toFields());
         }
         if (columns != null || rows > 0) {
-            out.put("rows", rows);
-            out.put("firstRows", List.copyOf(firstRows));
+            out.accept("rows", rows);
+            out.accept("firstRows", List.copyOf(firstRows));
             if (valuesCut) {
-                out.put("firstRowsTruncated", true);
+                out.accept("firstRowsTruncated", true);
             }
         }
         if (suspended) {
-            out.put("suspended", true);
+            out.accept("suspended", true);
         }
         if (copyIn != null) {
-            out.put("copyIn", copyIn.toFields());
+            out.accept("copyIn", copyIn.toFields());
         }
         if (copyOut != null && copyOut != copyIn) {
-            out.put("copyOut", copyOut.toFields());
+            out.accept("copyOut", copyOut.toFields());
         }
     }
 
     Map<String, @Nullable Object> toFields() {
         var out = new LinkedHashMap<String, @Nullable Object>();
-        fields(out);
+        fields(out::put);
         return out;
     }
 
