@@ -52,20 +52,11 @@ class GrpcOptionsTest {
         assertThat(r.err()).contains("gRPC schemas: 2 methods (1 descriptor set)");
         var calls = Recording.open(rec).interactions();
         assertThat(calls).extracting(Interaction::protocol).containsExactly("grpc", "grpc");
-        assertThat(calls).extracting(i -> field(i, true, "method")).containsExactly("Get", "Watch");
-
-        var get = messages(calls.get(0), false).get(0);
-        assertThat(get).containsEntry("type", "shop.Order");
-        var order = map(get.get("value"));
-        assertThat(order).containsEntry("id", "o-1").containsEntry("items", List.of("book", "pen"));
-        // Read back from JSON Lines: numbers come back as longs.
-        assertThat(map(order.get("total"))).containsEntry("currency", "EUR").containsEntry("units", 1250L);
+        var order = namedShopCalls(calls);
         assertThat(map(order.get("created")))
                 .containsEntry("seconds", 1_700_000_000L)
                 .containsEntry("nanos", 5L);
-        var watch = messages(calls.get(1), true).get(0);
-        assertThat(watch).containsEntry("type", "shop.OrderRequest");
-        assertThat(map(watch.get("value"))).isEqualTo(Map.of("id", "o-2", "count", 3L));
+        assertThat(messages(calls.get(1), true).get(0)).containsEntry("type", "shop.OrderRequest");
         assertThat(messages(calls.get(1), false))
                 .extracting(m -> map(m.get("value")).get("id"))
                 .containsExactly("o-2-0", "o-2-1", "o-2-2");
@@ -109,13 +100,7 @@ class GrpcOptionsTest {
         var calls = Recording.open(rec).interactions().stream()
                 .filter(i -> i.protocol().equals("grpc"))
                 .toList();
-        assertThat(calls).extracting(i -> field(i, true, "method")).containsExactly("Get", "Watch");
-        var get = messages(calls.get(0), false).get(0);
-        assertThat(get).containsEntry("type", "shop.Order");
-        var order = map(get.get("value"));
-        assertThat(order).containsEntry("id", "o-1").containsEntry("items", List.of("book", "pen"));
-        assertThat(map(order.get("total"))).containsEntry("currency", "EUR").containsEntry("units", 1250L);
-        assertThat(map(messages(calls.get(1), true).get(0).get("value"))).isEqualTo(Map.of("id", "o-2", "count", 3L));
+        namedShopCalls(calls);
         assertThat(System.getProperty(GrpcSchemas.REFLECTION_PROPERTY))
                 .as("the property is put back after the command")
                 .isNull();
@@ -135,8 +120,7 @@ class GrpcOptionsTest {
                     .contains("gRPC schemas: 3 methods (server reflection at 127.0.0.1:" + server.port() + ")");
         }
         var calls = Recording.open(rec).interactions();
-        var order = map(messages(calls.get(0), false).get(0).get("value"));
-        assertThat(order).containsEntry("id", "o-1");
+        var order = namedShopCalls(calls);
         assertThat(map(order.get("created"))).containsEntry("seconds", 1_700_000_000L);
         assertThat(messages(calls.get(1), false))
                 .extracting(m -> map(m.get("value")).get("id"))
@@ -261,6 +245,22 @@ class GrpcOptionsTest {
         }
         var importHelp = CliTest.run("help", "import").out();
         assertThat(importHelp).contains("--grpc-descriptor-set", "--grpc-reflection");
+    }
+
+    /**
+     * Checks that the two calls of the shop session ({@code Get}, then {@code Watch}) were recorded with field names;
+     * returns the order {@code Get} answered.
+     */
+    private static Map<String, Object> namedShopCalls(List<Interaction> calls) {
+        assertThat(calls).extracting(i -> field(i, true, "method")).containsExactly("Get", "Watch");
+        var get = messages(calls.get(0), false).get(0);
+        assertThat(get).containsEntry("type", "shop.Order");
+        var order = map(get.get("value"));
+        assertThat(order).containsEntry("id", "o-1").containsEntry("items", List.of("book", "pen"));
+        // Read back from JSON Lines: numbers come back as longs.
+        assertThat(map(order.get("total"))).containsEntry("currency", "EUR").containsEntry("units", 1250L);
+        assertThat(map(messages(calls.get(1), true).get(0).get("value"))).isEqualTo(Map.of("id", "o-2", "count", 3L));
+        return order;
     }
 
     private static int closedPort() throws IOException {

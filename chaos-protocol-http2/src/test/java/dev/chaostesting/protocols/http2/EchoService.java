@@ -272,7 +272,8 @@ final class EchoService implements AutoCloseable {
         }
     }
 
-    private static FieldDescriptorProto.Builder field(
+    /** A field of a hand-written descriptor ({@code typeName} for message fields, else null). */
+    static FieldDescriptorProto.Builder field(
             String name, int number, FieldDescriptorProto.Type type, boolean repeated, String typeName) {
         var b = FieldDescriptorProto.newBuilder()
                 .setName(name)

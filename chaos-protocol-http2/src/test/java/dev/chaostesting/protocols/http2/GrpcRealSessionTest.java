@@ -119,16 +119,7 @@ class GrpcRealSessionTest {
         List<RecordingRelay.Event> events;
         try (var relay = new RecordingRelay(service.port())) {
             assertThat(GrpcCalls.run(relay.port())).isEqualTo(EXPECTED);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (relay.connections().isEmpty()
-                    || relay.connections().get(0).stream()
-                                    .filter(e -> e.bytes() == null)
-                                    .count()
-                            < 2) {
-                assertThat(System.nanoTime()).as("both ends seen by the relay").isLessThan(deadline);
-                Thread.sleep(20);
-            }
-            events = relay.connections().get(0);
+            events = relay.firstConnectionEnded(java.time.Duration.ofSeconds(60));
         }
         var codec = new Http2Codec();
         var whole = Feed.run(events, Feed.Mode.WHOLE, 1, 1 << 20, codec);

@@ -288,7 +288,9 @@ class GrpcReflectionTest {
                         default ->
                             response.setErrorResponse(ErrorResponse.newBuilder()
                                     .setErrorCode(Status.Code.UNIMPLEMENTED.value())
-                                    .setErrorMessage("not implemented"));
+                                    .setErrorMessage(
+                                            "this test server answers list_services, file_containing_symbol and"
+                                                    + " file_by_filename only"));
                     }
                     out.onNext(response.build());
                 }
@@ -333,16 +335,7 @@ class GrpcReflectionTest {
         List<RecordingRelay.Event> events;
         try (var relay = new RecordingRelay(port)) {
             assertThat(ShopService.calls(relay.port())).containsExactly("o-1", "o-2-0", "o-2-1", "o-2-2");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (relay.connections().isEmpty()
-                    || relay.connections().get(0).stream()
-                                    .filter(e -> e.bytes() == null)
-                                    .count()
-                            < 2) {
-                assertThat(System.nanoTime()).as("both ends seen by the relay").isLessThan(deadline);
-                Thread.sleep(20);
-            }
-            events = relay.connections().get(0);
+            events = relay.firstConnectionEnded(java.time.Duration.ofSeconds(20));
         }
         var byReflection = Feed.run(events, Feed.Mode.WHOLE, 1, 1 << 20, new Http2Codec(reflected));
         var bySet = Feed.run(events, Feed.Mode.WHOLE, 1, 1 << 20, new Http2Codec(fromSet));

@@ -82,16 +82,7 @@ class Http2InlineTest {
             done.get(30, TimeUnit.SECONDS);
             ClientCalls.blockingUnaryCall(channel, EchoService.UNARY, options, EchoService.req("last", 0, new byte[0]));
             channel.shutdown().awaitTermination(10, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (relay.connections().isEmpty()
-                    || relay.connections().get(0).stream()
-                                    .filter(e -> e.bytes() == null)
-                                    .count()
-                            < 2) {
-                assertThat(System.nanoTime()).as("both ends seen by the relay").isLessThan(deadline);
-                Thread.sleep(20);
-            }
-            session = relay.connections().get(0);
+            session = relay.firstConnectionEnded(java.time.Duration.ofSeconds(20));
         }
     }
 

@@ -42,16 +42,7 @@ class Http2RealSessionTest {
         try (var h2 = new NettyH2();
                 var relay = new RecordingRelay(h2.port())) {
             h2.call(relay.port(), REQUESTS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (relay.connections().isEmpty()
-                    || relay.connections().get(0).stream()
-                                    .filter(e -> e.bytes() == null)
-                                    .count()
-                            < 2) {
-                assertThat(System.nanoTime()).as("both ends seen by the relay").isLessThan(deadline);
-                Thread.sleep(20);
-            }
-            events = relay.connections().get(0);
+            events = relay.firstConnectionEnded(java.time.Duration.ofSeconds(20));
         }
         var f = new Frames();
         f.events.addAll(events);

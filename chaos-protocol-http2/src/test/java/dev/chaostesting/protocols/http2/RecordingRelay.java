@@ -52,6 +52,25 @@ final class RecordingRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * The events of the first connection once both of its sides have ended, waiting up to {@code timeout}; fails the
+     * test when they have not by then.
+     */
+    List<Event> firstConnectionEnded(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var all = connections();
+            if (!all.isEmpty()
+                    && all.get(0).stream().filter(e -> e.bytes() == null).count() >= 2) {
+                return all.get(0);
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new AssertionError("both ends of the relayed connection not seen within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private void accept() {
         while (!listener.isClosed()) {
             try {

@@ -226,18 +226,7 @@ public final class ShopService implements AutoCloseable {
 
     private static FieldDescriptorProto.Builder field(
             String name, int number, FieldDescriptorProto.Type type, boolean repeated, String typeName) {
-        var b = FieldDescriptorProto.newBuilder()
-                .setName(name)
-                .setNumber(number)
-                .setType(type)
-                .setLabel(
-                        repeated
-                                ? FieldDescriptorProto.Label.LABEL_REPEATED
-                                : FieldDescriptorProto.Label.LABEL_OPTIONAL);
-        if (typeName != null) {
-            b.setTypeName(typeName);
-        }
-        return b;
+        return EchoService.field(name, number, type, repeated, typeName);
     }
 
     private static MethodDescriptor<DynamicMessage, DynamicMessage> method(

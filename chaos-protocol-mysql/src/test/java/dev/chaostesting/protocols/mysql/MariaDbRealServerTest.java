@@ -333,6 +333,18 @@ class MariaDbRealServerTest {
         assertThat(castMap(response(badPrepare).get("error"))).containsEntry("code", 1054L);
     }
 
+    /** A server-prepared SELECT with a string and a long parameter ('cj', 7), as the Connector/J tests run it. */
+    private static void preparedSelect(java.sql.Connection c) throws java.sql.SQLException {
+        try (var p = c.prepareStatement("SELECT ? AS x, ? AS y")) {
+            p.setString(1, "cj");
+            p.setLong(2, 7);
+            try (var rs = p.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("cj");
+            }
+        }
+    }
+
     @Test
     void mysql_connector_j_text_and_server_prepared_statements_are_recorded() throws Exception {
         try (var proxy = Interceptor.onPort(db.port()).record().start()) {
@@ -344,14 +356,7 @@ class MariaDbRealServerTest {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getInt(1)).isEqualTo(42);
                 }
-                try (var p = c.prepareStatement("SELECT ? AS x, ? AS y")) {
-                    p.setString(1, "cj");
-                    p.setLong(2, 7);
-                    try (var rs = p.executeQuery()) {
-                        assertThat(rs.next()).isTrue();
-                        assertThat(rs.getString(1)).isEqualTo("cj");
-                    }
-                }
+                preparedSelect(c);
             }
             var all = awaitQuit(proxy.recording());
             assertThat(all).allSatisfy(i -> assertThat(i.protocol()).isEqualTo("mysql"));
@@ -478,14 +483,7 @@ class MariaDbRealServerTest {
                     assertThat(rs.getInt(1)).isEqualTo(42);
                     assertThat(rs.getString(2)).hasSize(70000);
                 }
-                try (var p = c.prepareStatement("SELECT ? AS x, ? AS y")) {
-                    p.setString(1, "cj");
-                    p.setLong(2, 7);
-                    try (var rs = p.executeQuery()) {
-                        assertThat(rs.next()).isTrue();
-                        assertThat(rs.getString(1)).isEqualTo("cj");
-                    }
-                }
+                preparedSelect(c);
             }
             var all = awaitQuit(proxy.recording());
             assertThat(all).allSatisfy(i -> assertThat(i.protocol()).isEqualTo("mysql"));

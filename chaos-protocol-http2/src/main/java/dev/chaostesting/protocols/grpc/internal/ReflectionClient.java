@@ -1,5 +1,6 @@
 package dev.chaostesting.protocols.grpc.internal;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
@@ -678,20 +679,9 @@ public final class ReflectionClient {
         private static List<String> listServices(byte[] bytes) throws IOException {
             var names = new ArrayList<String>();
             for (var service : repeatedBytes(bytes)) {
-                var in = CodedInputStream.newInstance(service);
-                String name = "";
-                while (true) {
-                    int tag = in.readTag();
-                    if (tag == 0) {
-                        break;
-                    }
-                    if (WireFormat.getTagFieldNumber(tag) == REPEATED_FIRST
-                            && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                        name = in.readStringRequireUtf8();
-                    } else if (!in.skipField(tag)) {
-                        break;
-                    }
-                }
+                // ServiceResponse: its name is field 1 (the last one wins, as protobuf reads a singular field).
+                var fields = repeatedBytes(service);
+                var name = fields.isEmpty() ? "" : utf8(fields.get(fields.size() - 1));
                 if (!name.isEmpty()) {
                     if (names.size() >= MAX_SERVICES) {
                         throw new IOException("more than " + MAX_SERVICES + " services");
@@ -702,6 +692,15 @@ public final class ReflectionClient {
             return names;
         }
 
+        private static String utf8(byte[] bytes) throws IOException {
+            var text = ByteString.copyFrom(bytes);
+            if (!text.isValidUtf8()) {
+                throw new InvalidProtocolBufferException("Protocol message had invalid UTF-8.");
+            }
+            return text.toStringUtf8();
+        }
+
+        /** The values of field 1 (length-delimited, repeated or not) of a message, in order. */
         private static List<byte[]> repeatedBytes(byte[] bytes) throws IOException {
             var values = new ArrayList<byte[]>();
             var in = CodedInputStream.newInstance(bytes);
